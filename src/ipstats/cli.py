@@ -1,0 +1,374 @@
+"""The command line: resolve names, call the core, render the result. Nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import typer.core
+
+from ipstats import __version__
+from ipstats.errors import DatasetError, ExitStatus, IpstatsError, UsageError
+from ipstats.formats import Format, serialise
+from ipstats.model import Category, Dataset
+from ipstats.table import Table
+
+EXIT_CODES = "Exit codes: 0 ok; 1 no data for the query, or an invalid dataset; 2 usage error."
+
+
+class IpstatsGroup(typer.core.TyperGroup):
+    """Runs every command through one place that turns errors into a single `Error:` line."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:  # type: ignore[override]
+        debug = "--debug" in (sys.argv[1:] if args is None else list(args))
+        try:
+            code = super().main(args=args, prog_name=prog_name or "ipstats", complete_var=complete_var, standalone_mode=False, **extra)
+        except IpstatsError as exc:
+            if debug:
+                raise
+            _error(str(exc))
+            code = exc.exit_status
+        except typer.TyperException as exc:  # Typer's own usage and parameter errors
+            code = _typer_error(exc)
+        except (KeyboardInterrupt, typer.Abort):
+            typer.echo("", err=True)
+            code = ExitStatus.INTERRUPTED
+        code = int(code or 0) if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _error(message: str) -> None:
+    typer.echo(f"Error: {message}", err=True)
+
+
+def _typer_error(exc: typer.TyperException) -> int:
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        typer.echo(ctx.get_help(), err=True)
+        return ExitStatus.USAGE
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    _error(exc.format_message() + hint)
+    return exc.exit_code
+
+
+app = typer.Typer(
+    cls=IpstatsGroup,
+    name="ipstats",
+    help="Query intellectual-property statistics of Chinese cities, every figure traced to its source.\n\n"
+    "Example: ipstats compare shanghai shenzhen --metric pct",
+    epilog=EXIT_CODES,
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+list_app = typer.Typer(
+    help="List cities, indicators, sources or observations.\n\nExample: ipstats list observations --city shanghai --metric pct",
+    epilog=EXIT_CODES,
+    no_args_is_help=True,
+)
+app.add_typer(list_app, name="list")
+
+
+@dataclass
+class State:
+    data: Path | None = None
+    color: bool = True
+    _dataset: Dataset | None = None
+
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            from ipstats.datafile import load
+
+            loaded = load(self.data)
+            self._dataset = loaded.dataset
+        return self._dataset
+
+
+def _state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ipstats {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    data: Annotated[Path | None, typer.Option("--data", help="Dataset file to use instead of the shipped one (also $IPSTATS_DATA).", show_default=False)] = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colour in terminal output (also NO_COLOR, TERM=dumb).")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    state = _state(ctx)
+    state.data = data
+    state.color = not (no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb")
+
+
+# Shared options, defined once.
+FormatOpt = Annotated[Format | None, typer.Option("--format", "-f", help="Output format; default: table on a terminal, tsv in a pipe.", show_default=False)]
+CityOpt = Annotated[list[str] | None, typer.Option("--city", "-c", help="Only this city (repeatable).", show_default=False)]
+MetricOpt = Annotated[str | None, typer.Option("--metric", "-m", help="Indicator id, alias or unique prefix (e.g. pct).", show_default=False)]
+YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="Only this year.", show_default=False)]
+FromOpt = Annotated[int | None, typer.Option("--from", help="First year.", show_default=False)]
+ToOpt = Annotated[int | None, typer.Option("--to", help="Last year.", show_default=False)]
+CategoryOpt = Annotated[Category | None, typer.Option("--category", help="Only indicators of this category.", show_default=False)]
+SearchOpt = Annotated[str | None, typer.Option("--search", "-s", help="Text to find in indicator names, aliases and descriptions.", show_default=False)]
+NoSanitizeOpt = Annotated[bool, typer.Option("--no-sanitize", help="Keep text cells starting with = + - @ as they are (CSV/TSV).")]
+
+
+def _year(value: int | None, option: str) -> int | None:
+    from ipstats.schema import YEAR_RANGE
+
+    if value is not None and value not in YEAR_RANGE:
+        raise UsageError(f"{option} {value} is not a plausible year ({YEAR_RANGE.start}-{YEAR_RANGE.stop - 1})")
+    return value
+
+
+def _filter(ds: Dataset, cities: list[str] | None = None, metric: str | None = None, year: int | None = None, year_from: int | None = None, year_to: int | None = None, category: Category | None = None, search: str | None = None) -> Any:
+    from ipstats import resolve
+    from ipstats.query import Filter
+
+    _year(year, "--year"), _year(year_from, "--from"), _year(year_to, "--to")
+    if year is not None and (year_from is not None or year_to is not None):
+        raise UsageError("--year cannot be combined with --from/--to")
+    return Filter(
+        cities=tuple(c.id for c in resolve.cities(ds, cities or [])),
+        indicators=(resolve.indicator(ds, metric).id,) if metric is not None else (),
+        year_from=year if year is not None else year_from,
+        year_to=year if year is not None else year_to,
+        category=category,
+        search=search or "",
+    )
+
+
+def _emit(ctx: typer.Context, tables: Iterable[Table], fmt: Format | None, sanitize: bool = True) -> None:
+    """Print tables: Rich on a terminal, TSV in a pipe, or the format asked for."""
+    chosen = fmt or (Format.TABLE if sys.stdout.isatty() else Format.TSV)
+    if chosen is Format.TABLE:
+        from rich.console import Console
+
+        from ipstats.render import rich_table
+
+        console = Console(no_color=not _state(ctx).color, highlight=False, soft_wrap=False)
+        for table in tables:
+            console.print(rich_table(table))
+        return
+    out = sys.stdout
+    for index, table in enumerate(tables):
+        if index and chosen in (Format.TSV, Format.CSV, Format.MARKDOWN):
+            out.write("\n")
+        for chunk in serialise(table, chosen, sanitize=sanitize):
+            out.write(chunk)
+    out.flush()
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    path: Annotated[Path | None, typer.Argument(help="Dataset file to check (default: the one in use).", show_default=False)] = None,
+) -> None:
+    """Check a dataset file and report every problem found.
+
+    Example: ipstats validate data/indicators.yaml
+    """
+    from ipstats.datafile import choose_path, load
+
+    chosen = path or choose_path(_state(ctx).data)
+    try:
+        loaded = load(chosen)
+    except DatasetError as exc:
+        for problem in exc.problems:
+            label = "warning" if problem.warning else "error"
+            typer.echo(f"{label}: {problem.describe(exc.filename)}", err=True)
+        count = len(exc.errors)
+        typer.echo(f"Error: {chosen} is not a valid dataset ({count} problem{'s' if count != 1 else ''})", err=True)
+        raise typer.Exit(ExitStatus.ERROR) from None
+    ds = loaded.dataset
+    for problem in loaded.warnings:
+        typer.echo(f"warning: {problem.describe(str(loaded.path))}", err=True)
+    typer.echo(
+        f"{loaded.path}: valid: {len(ds.sources)} sources, {len(ds.cities)} cities, "
+        f"{len(ds.indicators)} indicators, {len(ds.observations)} observations"
+        + (f", {len(loaded.warnings)} warnings" if loaded.warnings else "")
+    )
+
+
+@list_app.command("cities")
+def list_cities(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+    """List the cities (and countries, clusters) with their names and aliases.
+
+    Example: ipstats list cities
+    """
+    from ipstats.query import cities_table
+
+    _emit(ctx, [cities_table(_state(ctx).dataset())], fmt)
+
+
+@list_app.command("indicators")
+def list_indicators(ctx: typer.Context, city: CityOpt = None, category: CategoryOpt = None, search: SearchOpt = None, fmt: FormatOpt = None) -> None:
+    """List indicators with their aliases, units and measures.
+
+    Example: ipstats list indicators --category creation --search patent
+    """
+    from ipstats.query import indicators_table
+
+    ds = _state(ctx).dataset()
+    _emit(ctx, [indicators_table(ds, _filter(ds, city, category=category, search=search))], fmt)
+
+
+@list_app.command("sources")
+def list_sources(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+    """List the source documents every figure comes from.
+
+    Example: ipstats list sources
+    """
+    from ipstats.query import sources_table
+
+    _emit(ctx, [sources_table(_state(ctx).dataset())], fmt)
+
+
+@list_app.command("observations")
+def list_observations(ctx: typer.Context, city: CityOpt = None, metric: MetricOpt = None, year: YearOpt = None, year_from: FromOpt = None, year_to: ToOpt = None, category: CategoryOpt = None, search: SearchOpt = None, fmt: FormatOpt = None, no_sanitize: NoSanitizeOpt = False) -> None:
+    """List observations with value, unit, qualifier, period and source.
+
+    Example: ipstats list observations --city shanghai --metric pct
+    """
+    from ipstats.query import observations_table
+
+    ds = _state(ctx).dataset()
+    _emit(ctx, [observations_table(ds, _filter(ds, city, metric, year, year_from, year_to, category, search))], fmt, not no_sanitize)
+
+
+@app.command()
+def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="An indicator (id, alias, prefix) or a city (id, name, alias).")], fmt: FormatOpt = None) -> None:
+    """Everything about one indicator or one city.
+
+    Example: ipstats show pct
+    """
+    from ipstats import resolve
+    from ipstats.query import city_detail, indicator_detail
+
+    ds = _state(ctx).dataset()
+    try:
+        tables = city_detail(ds, resolve.city(ds, name))
+    except UsageError as city_error:
+        try:
+            tables = indicator_detail(ds, resolve.indicator(ds, name))
+        except UsageError as metric_error:
+            raise UsageError(f"{metric_error} / {city_error}".replace("unknown metric", "no indicator or city named", 1)) from None
+    _emit(ctx, tables, fmt)
+
+
+@app.command()
+def compare(
+    ctx: typer.Context,
+    cities: Annotated[list[str], typer.Argument(help="Two or more cities (id, name, Chinese name or alias).", show_default=False)],
+    metric: MetricOpt = None,
+    year: YearOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Compare cities side by side, with difference and ratio.
+
+    Example: ipstats compare shanghai shenzhen --metric pct
+    """
+    from ipstats import resolve
+    from ipstats.compare import compare_all, compare_metric
+
+    ds = _state(ctx).dataset()
+    if len(cities) < 2:
+        raise UsageError("compare needs at least two cities, e.g. `ipstats compare shanghai shenzhen --metric pct`")
+    found = resolve.cities(ds, cities)
+    _year(year, "--year")
+    if metric is None:
+        result = compare_all(ds, found, year)
+    else:
+        result = compare_metric(ds, found, resolve.indicator(ds, metric), year)
+    _emit(ctx, [result.to_table()], fmt)
+
+
+@app.command()
+def growth(
+    ctx: typer.Context,
+    cities: Annotated[list[str], typer.Argument(help="One or more cities.", show_default=False)],
+    metric: MetricOpt = None,
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
+    no_implied: Annotated[bool, typer.Option("--no-implied", help="Hide values implied by a stated growth rate.")] = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """Year-on-year change, span change and CAGR, beside the growth the sources state.
+
+    Example: ipstats growth shanghai --metric valid_trademarks
+    """
+    from ipstats import resolve
+    from ipstats.growth import growth as compute
+
+    ds = _state(ctx).dataset()
+    where = _filter(ds, cities, metric, None, year_from, year_to)
+    found = tuple(ds.city(c) for c in where.cities)
+    indicator = ds.indicator(where.indicators[0]) if where.indicators else None
+    result = compute(ds, found, indicator, where.year_from, where.year_to, implied=not no_implied)
+    del resolve
+    _emit(ctx, [result.to_table()], fmt)
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    JSONL = "jsonl"
+    YAML = "yaml"
+    MARKDOWN = "markdown"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.CSV,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", show_default=False)] = None,
+    wide: Annotated[bool, typer.Option("--wide", help="One row per city and indicator, one column per year.")] = False,
+    city: CityOpt = None,
+    metric: MetricOpt = None,
+    year: YearOpt = None,
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
+    category: CategoryOpt = None,
+    no_sanitize: NoSanitizeOpt = False,
+) -> None:
+    """Export observations, one row each (or --wide), with their sources.
+
+    Example: ipstats export --format csv -o ipstats.csv
+    """
+    from ipstats.export import long_table, wide_table, write_chunks
+
+    ds = _state(ctx).dataset()
+    where = _filter(ds, city, metric, year, year_from, year_to, category)
+    table = wide_table(ds, where) if wide else long_table(ds, where)
+    chunks = serialise(table, Format(fmt.value), sanitize=not no_sanitize)
+    if output is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+        return
+    write_chunks(output, chunks)
+    typer.echo(f"wrote {len(table.rows)} rows to {output}", err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

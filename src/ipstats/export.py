@@ -1,0 +1,131 @@
+"""Exporting observations: long or wide tables, written atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import FrameType
+from typing import IO, Any
+
+from ipstats.errors import ExportError
+from ipstats.model import Dataset
+from ipstats.query import OBSERVATION_COLUMNS, Filter, observation_row, require, select, source_lines
+from ipstats.table import Column, Kind, Table
+
+_BY_KEY = {c.key: c for c in OBSERVATION_COLUMNS}
+LONG_COLUMNS = (
+    *(_BY_KEY[k] for k in ("city", "year", "indicator", "value", "unit", "qualifier", "period")),
+    Column("reported_yoy_kind", "Reported YoY kind"),
+    Column("reported_yoy_value", "Reported YoY value", Kind.CHANGE),
+    *(_BY_KEY[k] for k in ("scope", "source", "locator", "note")),
+)
+
+
+def long_table(dataset: Dataset, where: Filter) -> Table:
+    """One row per observation, every field a reader needs to cite it."""
+    found = select(dataset, where)
+    require(found, "observations match these filters", dataset, where)
+    return Table(
+        title="Observations",
+        columns=LONG_COLUMNS,
+        rows=tuple(observation_row(dataset, o) for o in found),
+        sources=source_lines(dataset, (o.source for o in found)),
+    )
+
+
+def wide_table(dataset: Dataset, where: Filter) -> Table:
+    """One row per city, indicator (and period/scope), one column per year."""
+    found = select(dataset, where)
+    require(found, "observations match these filters", dataset, where)
+    years = sorted({o.year for o in found})
+    rows: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for o in found:
+        kind = o.period.value if o.as_of is None else f"{o.period.value} {o.as_of.isoformat()}"
+        key = (o.city, o.indicator, kind, o.scope)
+        row = rows.setdefault(
+            key,
+            {
+                "city": o.city,
+                "indicator": o.indicator,
+                "unit": dataset.indicator(o.indicator).unit.value,
+                "period": kind,
+                "scope": o.scope or None,
+            },
+        )
+        row[str(o.year)] = o.value
+        if not o.qualifier.is_exact:
+            row[f"{o.year}_qualifier"] = o.qualifier.value
+    columns = [Column("city", "City"), Column("indicator", "Indicator"), Column("unit", "Unit"), Column("period", "Period"), Column("scope", "Scope")]
+    for year in years:
+        columns.append(Column(str(year), str(year), Kind.VALUE, qualifier_key=f"{year}_qualifier"))
+        columns.append(Column(f"{year}_qualifier", f"{year} qualifier"))
+    return Table(
+        title="Observations by year",
+        columns=tuple(columns),
+        rows=tuple(rows.values()),
+        sources=source_lines(dataset, (o.source for o in found)),
+        hidden=frozenset(f"{y}_qualifier" for y in years),
+    )
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Let SIGTERM unwind the stack (so temporary files are removed) while writing."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
+    """A file handle whose content replaces ``path`` only if the block finishes without error."""
+    directory = path.parent if str(path.parent) else Path()
+    if not directory.is_dir():
+        raise ExportError(f"cannot write {path}: directory {directory} does not exist")
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a directory")
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    temp = Path(temp_name)
+    try:
+        with _terminate_as_interrupt():
+            with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8", newline=None if binary else "") as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            with contextlib.suppress(OSError):
+                os.chmod(temp, 0o644 & ~_umask())
+            os.replace(temp, path)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def write_chunks(path: Path, chunks: Iterable[str]) -> None:
+    with atomic_writer(path) as handle:
+        for chunk in chunks:
+            handle.write(chunk)

@@ -1,0 +1,134 @@
+"""Machine formats for tables: CSV, TSV, JSON, JSON Lines, Markdown and YAML, with raw numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any
+
+from ipstats.table import Table
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    JSONL = "jsonl"
+    MARKDOWN = "markdown"
+    YAML = "yaml"
+
+
+def neutralise(cell: str) -> str:
+    """Stop a spreadsheet from running a text cell as a formula (OWASP 'CSV Injection')."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
+def _cell(value: Any, sanitize: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return _number(value)
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    return neutralise(text) if sanitize else text
+
+
+def _number(value: float) -> str:
+    if not math.isfinite(value):
+        return ""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(round(value, 6))
+
+
+def _tsv_text(cell: str) -> str:
+    # TSV has no quoting: tabs and newlines inside a cell become spaces so rows stay rows.
+    return cell.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def delimited(table: Table, delimiter: str, sanitize: bool = True, header: bool = True) -> Iterable[str]:
+    """CSV (quoted as needed) or TSV lines, one per row, each ending in a newline."""
+    keys = [c.key for c in table.columns]
+    if delimiter == "\t":
+        if header:
+            yield "\t".join(keys) + "\n"
+        for record in table.records():
+            yield "\t".join(_tsv_text(_cell(record[k], sanitize)) for k in keys) + "\n"
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if header:
+        writer.writerow(keys)
+    for record in table.records():
+        writer.writerow([_cell(record[k], sanitize) for k in keys])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    rest = buffer.getvalue()
+    if rest:
+        yield rest
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def json_lines(table: Table) -> Iterable[str]:
+    for record in table.records():
+        yield json.dumps({k: _json_value(v) for k, v in record.items()}, ensure_ascii=False) + "\n"
+
+
+def json_document(table: Table) -> str:
+    records = [{k: _json_value(v) for k, v in r.items()} for r in table.records()]
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def markdown(table: Table) -> str:
+    from tabulate import tabulate
+
+    headers = [c.header for c in table.columns]
+    keys = [c.key for c in table.columns]
+    body = [[_markdown_cell(r[k]) for k in keys] for r in table.records()]
+    text = tabulate(body, headers=headers, tablefmt="github", disable_numparse=True)
+    extra = [f"\n{note}" for note in table.footnotes]
+    return text + "\n" + "".join(f"{e}\n" for e in extra)
+
+
+def _markdown_cell(value: Any) -> str:
+    text = _cell(value, sanitize=False)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def yaml_document(table: Table) -> str:
+    from ipstats.loader import dump_records
+
+    return dump_records(table.records())
+
+
+def serialise(table: Table, fmt: Format, sanitize: bool = True, header: bool = True) -> Iterable[str]:
+    """The table in a machine format, as chunks of text to write in order."""
+    if fmt is Format.CSV:
+        return delimited(table, ",", sanitize, header)
+    if fmt is Format.TSV:
+        return delimited(table, "\t", sanitize, header)
+    if fmt is Format.JSONL:
+        return json_lines(table)
+    if fmt is Format.JSON:
+        return [json_document(table)]
+    if fmt is Format.MARKDOWN:
+        return [markdown(table)]
+    if fmt is Format.YAML:
+        return [yaml_document(table)]
+    raise ValueError(f"{fmt} is not a machine format")

@@ -1,0 +1,307 @@
+"""Selecting observations and listing what a dataset holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ipstats.errors import NoDataError, UsageError
+from ipstats.model import Category, City, Dataset, Indicator, Observation, Period
+from ipstats.names import fold
+from ipstats.table import Column, Kind, Row, Table
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """Which observations a query is about; empty fields mean 'any'."""
+
+    cities: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    category: Category | None = None
+    search: str = ""
+
+    def __post_init__(self) -> None:
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise UsageError(f"--from {self.year_from} is later than --to {self.year_to}")
+
+    def admits_indicator(self, indicator: Indicator) -> bool:
+        if self.indicators and indicator.id not in self.indicators:
+            return False
+        if self.category is not None and indicator.category is not self.category:
+            return False
+        if self.search:
+            wanted = fold(self.search)
+            haystack = fold(" ".join((*indicator.names, indicator.name, indicator.description)))
+            if wanted not in haystack:
+                return False
+        return True
+
+    def admits(self, observation: Observation, indicator: Indicator) -> bool:
+        if self.cities and observation.city not in self.cities:
+            return False
+        if self.year_from is not None and observation.year < self.year_from:
+            return False
+        if self.year_to is not None and observation.year > self.year_to:
+            return False
+        return self.admits_indicator(indicator)
+
+
+def select(dataset: Dataset, where: Filter) -> tuple[Observation, ...]:
+    """Observations matching the filter, ordered by indicator, city, year."""
+    found = [o for o in dataset.observations if where.admits(o, dataset.indicator(o.indicator))]
+    return tuple(sorted(found, key=lambda o: (o.indicator, o.city, o.year, o.period, o.scope)))
+
+
+def series(dataset: Dataset, indicator: str, city: str) -> tuple[Observation, ...]:
+    """One city's observations of one indicator, by year."""
+    return select(dataset, Filter(cities=(city,), indicators=(indicator,)))
+
+
+def primary(observations: Iterable[Observation]) -> dict[int, Observation]:
+    """One observation per year: the whole-city calendar figure where there is one."""
+    chosen: dict[int, Observation] = {}
+    for o in observations:
+        best = chosen.get(o.year)
+        if best is None or _rank(o) < _rank(best):
+            chosen[o.year] = o
+    return chosen
+
+
+def _rank(o: Observation) -> tuple[int, int]:
+    calendar = o.period in (Period.YEAR, Period.YEAR_END)
+    return (0 if calendar else 1, 1 if o.scope else 0)
+
+
+def years_text(years: Iterable[int]) -> str:
+    ordered = sorted(set(years))
+    return ", ".join(str(y) for y in ordered) if ordered else "no year"
+
+
+def require(observations: tuple[Observation, ...], what: str, dataset: Dataset, where: Filter) -> None:
+    """Raise NoDataError naming what does exist when a valid query matched nothing."""
+    if observations:
+        return
+    wider = select(dataset, Filter(cities=where.cities, indicators=where.indicators, category=where.category, search=where.search))
+    if wider:
+        raise NoDataError(f"no {what} in the years asked for; data exists for {years_text(o.year for o in wider)}")
+    raise NoDataError(f"no {what}")
+
+
+OBSERVATION_COLUMNS = (
+    Column("city", "City"),
+    Column("year", "Year", Kind.INTEGER),
+    Column("indicator", "Indicator"),
+    Column("value", "Value", Kind.VALUE, qualifier_key="qualifier", unit_key="unit"),
+    Column("unit", "Unit"),
+    Column("qualifier", "Qualifier"),
+    Column("period", "Period"),
+    Column("reported_yoy", "Reported YoY", Kind.TEXT),
+    Column("scope", "Scope"),
+    Column("source", "Source"),
+    Column("locator", "Locator"),
+    Column("note", "Note"),
+)
+
+
+def reported_yoy_text(o: Observation) -> str | None:
+    if o.yoy is None:
+        return None
+    prefix = o.yoy.qualifier.symbol
+    if o.yoy.kind.value == "percent":
+        return f"{prefix}{o.yoy.value:+g}%"
+    return f"{prefix}{o.yoy.value:+g}"
+
+
+def observation_row(dataset: Dataset, o: Observation) -> Row:
+    return {
+        "city": o.city,
+        "year": o.year,
+        "indicator": o.indicator,
+        "value": o.value,
+        "unit": dataset.indicator(o.indicator).unit.value,
+        "qualifier": o.qualifier.value,
+        "period": o.period_label,
+        "reported_yoy": reported_yoy_text(o),
+        "reported_yoy_kind": o.yoy.kind.value if o.yoy else None,
+        "reported_yoy_value": o.yoy.value if o.yoy else None,
+        "scope": o.scope or None,
+        "source": o.source,
+        "locator": o.locator,
+        "note": o.note or None,
+    }
+
+
+def source_lines(dataset: Dataset, source_ids: Iterable[str]) -> tuple[str, ...]:
+    lines = []
+    for source_id in sorted(set(source_ids)):
+        s = dataset.source(source_id)
+        lines.append(f"{s.id}: {s.title_en} ({s.publisher}, {s.published})")
+    return tuple(lines)
+
+
+def observations_table(dataset: Dataset, where: Filter) -> Table:
+    found = select(dataset, where)
+    require(found, "observations match these filters", dataset, where)
+    return Table(
+        title="Observations",
+        columns=OBSERVATION_COLUMNS,
+        rows=tuple(observation_row(dataset, o) for o in found),
+        sources=source_lines(dataset, (o.source for o in found)),
+    )
+
+
+def cities_table(dataset: Dataset) -> Table:
+    years: dict[str, set[int]] = {}
+    counts: dict[str, int] = {}
+    for o in dataset.observations:
+        years.setdefault(o.city, set()).add(o.year)
+        counts[o.city] = counts.get(o.city, 0) + 1
+    rows = tuple(
+        {
+            "id": c.id,
+            "name": c.name,
+            "name_zh": c.name_zh,
+            "aliases": ", ".join(c.aliases),
+            "kind": c.kind.value,
+            "observations": counts.get(c.id, 0),
+            "years": years_text(years.get(c.id, ())),
+        }
+        for c in dataset.cities
+    )
+    columns = (
+        Column("id", "Id"),
+        Column("name", "Name"),
+        Column("name_zh", "Chinese"),
+        Column("aliases", "Aliases"),
+        Column("kind", "Kind"),
+        Column("observations", "Observations", Kind.INTEGER),
+        Column("years", "Years"),
+    )
+    return Table("Cities", columns, rows)
+
+
+def indicators_table(dataset: Dataset, where: Filter) -> Table:
+    chosen = [i for i in dataset.indicators if where.admits_indicator(i)]
+    if not chosen:
+        raise NoDataError("no indicator matches these filters; `ipstats list indicators` shows them all")
+    counts: dict[str, int] = {}
+    for o in dataset.observations:
+        if not where.cities or o.city in where.cities:
+            counts[o.indicator] = counts.get(o.indicator, 0) + 1
+    rows = tuple(
+        {
+            "id": i.id,
+            "name": i.name,
+            "aliases": ", ".join(i.aliases),
+            "category": i.category.value,
+            "unit": i.unit.value,
+            "measure": i.measure.value,
+            "observations": counts.get(i.id, 0),
+        }
+        for i in sorted(chosen, key=lambda i: (i.category, i.id))
+    )
+    columns = (
+        Column("id", "Id"),
+        Column("name", "Name"),
+        Column("aliases", "Aliases"),
+        Column("category", "Category"),
+        Column("unit", "Unit"),
+        Column("measure", "Measure"),
+        Column("observations", "Obs.", Kind.INTEGER),
+    )
+    return Table("Indicators", columns, rows)
+
+
+def sources_table(dataset: Dataset) -> Table:
+    counts: dict[str, int] = {}
+    for o in dataset.observations:
+        counts[o.source] = counts.get(o.source, 0) + 1
+    rows = tuple(
+        {
+            "id": s.id,
+            "title": s.title,
+            "title_en": s.title_en,
+            "publisher": s.publisher,
+            "published": s.published,
+            "languages": ", ".join(s.languages),
+            "observations": counts.get(s.id, 0),
+        }
+        for s in dataset.sources
+    )
+    columns = (
+        Column("id", "Id"),
+        Column("title_en", "Title"),
+        Column("title", "Original title"),
+        Column("publisher", "Publisher"),
+        Column("published", "Published"),
+        Column("languages", "Languages"),
+        Column("observations", "Obs.", Kind.INTEGER),
+    )
+    return Table("Sources", columns, rows)
+
+
+def indicator_detail(dataset: Dataset, indicator: Indicator) -> tuple[Table, Table]:
+    about = Table(
+        title=f"{indicator.name} ({indicator.id})",
+        columns=(Column("field", "Field"), Column("value", "Value")),
+        rows=(
+            {"field": "id", "value": indicator.id},
+            {"field": "name", "value": indicator.name},
+            {"field": "aliases", "value": ", ".join(indicator.aliases) or None},
+            {"field": "category", "value": indicator.category.value},
+            {"field": "unit", "value": indicator.unit.value},
+            {"field": "measure", "value": indicator.measure.value},
+            {"field": "description", "value": indicator.description},
+        ),
+    )
+    found = select(dataset, Filter(indicators=(indicator.id,)))
+    rows = tuple(observation_row(dataset, o) for o in found)
+    observed = Table(
+        title=f"Observations of {indicator.id}",
+        columns=OBSERVATION_COLUMNS,
+        rows=rows,
+        sources=source_lines(dataset, (o.source for o in found)),
+    )
+    return about, observed
+
+
+def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
+    about = Table(
+        title=f"{city.name} ({city.id})",
+        columns=(Column("field", "Field"), Column("value", "Value")),
+        rows=(
+            {"field": "id", "value": city.id},
+            {"field": "name", "value": city.name},
+            {"field": "name_zh", "value": city.name_zh},
+            {"field": "aliases", "value": ", ".join(city.aliases) or None},
+            {"field": "kind", "value": city.kind.value},
+        ),
+    )
+    by_indicator: dict[str, list[Observation]] = {}
+    for o in dataset.observations:
+        if o.city == city.id:
+            by_indicator.setdefault(o.indicator, []).append(o)
+    rows = tuple(
+        {
+            "indicator": indicator_id,
+            "name": dataset.indicator(indicator_id).name,
+            "category": dataset.indicator(indicator_id).category.value,
+            "years": years_text(o.year for o in found),
+            "observations": len(found),
+        }
+        for indicator_id, found in sorted(by_indicator.items())
+    )
+    held = Table(
+        title=f"Indicators with data for {city.name}",
+        columns=(
+            Column("indicator", "Indicator"),
+            Column("name", "Name"),
+            Column("category", "Category"),
+            Column("years", "Years"),
+            Column("observations", "Obs.", Kind.INTEGER),
+        ),
+        rows=rows,
+    )
+    return about, held

@@ -1,0 +1,48 @@
+"""The shape every query result takes on its way to a renderer: columns, rows, footnotes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    """How a column's raw values are shown to people (machine formats keep them raw)."""
+
+    TEXT = "text"
+    INTEGER = "integer"  # a year or a count that is never a measured value
+    VALUE = "value"  # a measured number: thousands separators, qualifier prefix
+    CHANGE = "change"  # a signed difference
+    PERCENT = "percent"  # a computed percent, shown with two decimals and a sign
+    RATIO = "ratio"  # shown with three significant decimals
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str
+    kind: Kind = Kind.TEXT
+    qualifier_key: str = ""  # a column holding the qualifier that prefixes this value
+    unit_key: str = ""  # a column holding the unit to show after the value
+
+
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Rows of raw values (numbers stay numbers; blanks are None) with their presentation."""
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    footnotes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # "id: title (publisher, date)" lines
+    hidden: frozenset[str] = field(default_factory=frozenset)  # keys only machine formats show
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as plain dicts, every column present, in column order."""
+        keys = [c.key for c in self.columns]
+        return [{k: row.get(k) for k in keys} for row in self.rows]
