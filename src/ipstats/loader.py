@@ -66,7 +66,7 @@ def parse(text: str, filename: str) -> Any:
     try:
         node = yaml.compose(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        raise DatasetError(filename, (_yaml_problem(exc),)) from None
+        raise DatasetError(filename, (_yaml_problem(exc, text),)) from None
     except yaml.YAMLError as exc:
         raise DatasetError(filename, (Problem(f"is not valid YAML: {exc}"),)) from None
     except RecursionError:
@@ -88,19 +88,26 @@ def load_tree(path: Path) -> Any:
     return parse(read_text(path), str(path))
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> Problem:
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     parts = [p for p in (exc.context, exc.problem) if p]
     message = "; ".join(parts) if parts else "is not valid YAML"
-    if exc.problem and "expected a single document" in exc.problem:
+    if exc.problem and ("single document" in exc.problem or "another document" in exc.problem):
         message = "holds more than one YAML document; a dataset is a single document"
-    elif "'\\t'" in message or "\\t" in message:
-        message += " (tabs cannot indent YAML; use spaces)"
     else:
         message = f"invalid YAML: {message}"
+        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+            message += " (a tab: tabs cannot indent YAML; use spaces)"
     if mark is None:
         return Problem(message)
     return Problem(message, line=mark.line + 1, column=mark.column + 1)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return ""
 
 
 def _position(node: yaml.Node) -> Position:

@@ -12,11 +12,20 @@ from decimal import Decimal
 from ipstats.model import Number
 
 
+ROUNDED_FROM = 10_000  # below this, trailing zeros are taken as exact (340 agencies, 100 cases)
+
+
 def half_unit(value: Number) -> float:
-    """Half of the last significant digit's place: 179300 -> 50, 20.51 -> 0.005, 7 -> 0.5."""
+    """Half of the last significant digit's place: 179300 -> 50, 20.51 -> 0.005, 7 -> 0.5.
+
+    Trailing zeros of large whole numbers are read as rounding (17.93万 is published as
+    179,300); in numbers below ten thousand they are read as exact.
+    """
     if value == 0:
         return 0.5
     if isinstance(value, int) or float(value).is_integer():
+        if abs(value) < ROUNDED_FROM:
+            return 0.5
         digits = str(abs(int(value)))
         trailing = len(digits) - len(digits.rstrip("0"))
         return 0.5 * 10**trailing

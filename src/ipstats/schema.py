@@ -63,6 +63,9 @@ class _Checker:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # ids of records already reported as invalid; references to them are not errors again
+        self.broken: set[str] = set()
+        self.yoy_positions: list[Position | None] = []  # per accepted observation
 
     def error(self, message: str, path: str, position: Position | None) -> None:
         line, column = position if position else (None, None)
@@ -227,7 +230,7 @@ def build_dataset(tree: Any, filename: str) -> tuple[Dataset, tuple[Problem, ...
     if errors:
         raise DatasetError(filename, tuple(checker.problems))
     dataset = Dataset.build(sources.values(), cities.values(), indicators.values(), observations, origin=filename)
-    warnings = tuple(checker.problems) + tuple(_yoy_warnings(dataset, observations))
+    warnings = tuple(checker.problems) + tuple(_yoy_warnings(observations, checker.yoy_positions))
     return dataset, warnings
 
 
@@ -254,6 +257,7 @@ def _sources(checker: _Checker, tree: YMap) -> dict[str, Source]:
             published = _MISSING
         languages = checker.texts(record, "languages", path, _LANGUAGE, "a language code such as en or zh")
         if _missing(source_id, title, title_en, publisher, published, languages):
+            checker.broken.add(str(record.get("id")))
             continue
         if _unique_id(checker, result, source_id, path, record, "source"):
             result[source_id] = Source(source_id, title, title_en, publisher, published, languages)
@@ -279,6 +283,7 @@ def _cities(checker: _Checker, tree: YMap) -> dict[str, City]:
         aliases = () if aliases is _MISSING and "aliases" not in record else aliases
         kind = checker.choice(record, "kind", path, CityKind, "city kind")
         if _missing(city_id, name, name_zh, aliases, kind):
+            checker.broken.add(str(record.get("id")))
             continue
         if _unique_id(checker, result, city_id, path, record, "city"):
             city = City(city_id, name, name_zh, aliases, kind)
@@ -301,6 +306,7 @@ def _indicators(checker: _Checker, tree: YMap) -> dict[str, Indicator]:
         measure = checker.choice(record, "measure", path, Measure, "measure")
         description = checker.text(record, "description", path)
         if _missing(indicator_id, name, aliases, category, unit, measure, description):
+            checker.broken.add(str(record.get("id")))
             continue
         if _unique_id(checker, result, indicator_id, path, record, "indicator"):
             indicator = Indicator(indicator_id, name, aliases, category, unit, measure, description)
@@ -313,6 +319,8 @@ def _reference(checker: _Checker, record: YMap, key: str, path: str, known: dict
     def check(value: Any) -> str | None:
         if not isinstance(value, str):
             return f"must be a {what} id, got {_kind_of(value)}"
+        if value in checker.broken:
+            return None  # already reported where it is defined
         if value not in known:
             hint = did_you_mean(value, known) or (f" (defined: {', '.join(sorted(known)[:12])})" if known else f" (no {what}s are defined)")
             return f"unknown {what} {value!r}{hint}"
@@ -371,6 +379,8 @@ def _observations(checker: _Checker, tree: YMap, sources: dict[str, Source], cit
             continue
         if _missing(indicator_id, city_id, source_id, year, value, qualifier, period, locator, as_of, yoy, scope, note):
             continue
+        if {indicator_id, city_id, source_id} & checker.broken:
+            continue
         unit = indicators[indicator_id].unit
         if unit in _NON_NEGATIVE and value < 0:
             checker.error(f"{value} is negative, but {indicator_id} is measured in {unit.value}", f"{path}.value", record.value_positions["value"])
@@ -389,10 +399,11 @@ def _observations(checker: _Checker, tree: YMap, sources: dict[str, Source], cit
             continue
         seen[observation.key] = f"{path} (line {record.position[0]})"
         result.append(observation)
+        checker.yoy_positions.append(record.value_positions.get("yoy"))
     return result
 
 
-def _yoy_warnings(dataset: Dataset, observations: list[Observation]) -> Iterable[Problem]:
+def _yoy_warnings(observations: list[Observation], positions: list[Position | None]) -> Iterable[Problem]:
     """Stated year-on-year changes that two consecutive observed years contradict."""
     by_key = {o.key: (index, o) for index, o in enumerate(observations)}
     for index, current in enumerate(observations):
@@ -413,9 +424,12 @@ def _yoy_warnings(dataset: Dataset, observations: list[Observation]) -> Iterable
         if bounds is None or agrees(bounds, current.yoy.value):
             continue
         low, high = bounds
+        line, column = positions[index] or (None, None)
         yield Problem(
             f"stated year-on-year change {stated} disagrees with {previous.year} -> {current.year} "
             f"({previous.value} -> {current.value}: between {low:.2f} and {high:.2f} allowing for rounding)",
             path=f"observations[{index}].yoy",
+            line=line,
+            column=column,
             warning=True,
         )

@@ -1,0 +1,126 @@
+"""Shared fixtures: small datasets written for the test, and a CLI runner."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ipstats.datafile import load
+from ipstats.model import Dataset
+
+HEADER = """\
+schema_version: 1
+sources:
+  - id: src-a
+    title: 甲报告
+    title_en: Report A
+    publisher: Office A
+    published: "2024-04"
+    languages: [zh, en]
+  - id: src-b
+    title: Report B
+    title_en: Report B
+    publisher: Office B
+    published: "2025"
+    languages: [en]
+cities:
+  - id: alpha
+    name: Alpha
+    name_zh: 甲城
+    aliases: [al, 甲]
+    kind: city
+  - id: beta
+    name: Beta
+    name_zh: 乙城
+    aliases: [bt]
+    kind: city
+  - id: nation
+    name: Nation
+    name_zh: 全国
+    kind: country
+indicators:
+  - id: widgets_granted
+    name: Widgets granted
+    aliases: [widgets]
+    category: creation
+    unit: count
+    measure: flow
+    description: Widgets granted during the year.
+  - id: valid_widgets
+    name: Valid widgets
+    category: creation
+    unit: count
+    measure: stock
+    description: Widgets in force at the end of the year.
+  - id: widget_share
+    name: Widget share
+    category: protection
+    unit: percent
+    measure: rate
+    description: Share of widget cases among all cases.
+  - id: cluster_rank
+    name: Cluster rank
+    aliases: [rank]
+    category: creation
+    unit: rank
+    measure: rank
+    description: Rank of the place's cluster in a global list.
+  - id: funding_amount
+    name: Funding amount
+    category: utilization
+    unit: cny
+    measure: flow
+    description: Money raised during the year.
+"""
+
+OBSERVATIONS = """\
+observations:
+  - {indicator: widgets_granted, city: alpha, year: 2021, value: 100, qualifier: exact, period: year, source: src-a, locator: Part 1}
+  - {indicator: widgets_granted, city: alpha, year: 2022, value: 110, qualifier: exact, period: year, yoy: {percent: 10}, source: src-a, locator: Part 1}
+  - {indicator: widgets_granted, city: alpha, year: 2024, value: 121, qualifier: exact, period: year, yoy: {percent: 10}, source: src-b, locator: Part 2}
+  - {indicator: widgets_granted, city: beta, year: 2024, value: 242, qualifier: exact, period: year, source: src-b, locator: Part 3}
+  - {indicator: valid_widgets, city: alpha, year: 2024, value: 5000, qualifier: more_than, period: year_end, source: src-b, locator: Part 2}
+  - {indicator: valid_widgets, city: beta, year: 2024, value: 4000, qualifier: exact, period: year_end, source: src-b, locator: Part 3}
+  - {indicator: widget_share, city: alpha, year: 2022, value: 5.3, qualifier: exact, period: year, source: src-a, locator: Part 4}
+  - {indicator: widget_share, city: alpha, year: 2023, value: 9.4, qualifier: exact, period: year, source: src-a, locator: Part 4}
+  - {indicator: cluster_rank, city: alpha, year: 2020, value: 9, qualifier: exact, period: year, scope: Alpha-Gamma cluster, source: src-a, locator: Part 5}
+  - {indicator: cluster_rank, city: alpha, year: 2021, value: 8, qualifier: exact, period: year, scope: Alpha-Gamma cluster, source: src-a, locator: Part 5}
+  - {indicator: cluster_rank, city: beta, year: 2021, value: 2, qualifier: exact, period: year, scope: Beta-Delta cluster, source: src-b, locator: Part 5}
+  - {indicator: funding_amount, city: beta, year: 2025, value: 3353000000, qualifier: exact, period: as_of, as_of: "2025-04-21", source: src-b, locator: Part 6}
+  - {indicator: funding_amount, city: alpha, year: 2025, value: 1000000000, qualifier: exact, period: year, source: src-b, locator: Part 6}
+"""
+
+TINY = HEADER + OBSERVATIONS
+
+
+@pytest.fixture
+def write_dataset(tmp_path: Path) -> Callable[[str], Path]:
+    """Write YAML text (dedented) to a file and return its path."""
+
+    def write(text: str, name: str = "data.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def tiny_path(write_dataset: Callable[[str], Path]) -> Path:
+    return write_dataset(TINY, "tiny.yaml")
+
+
+@pytest.fixture
+def tiny(tiny_path: Path) -> Dataset:
+    return load(tiny_path).dataset
+
+
+@pytest.fixture(autouse=True)
+def _plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see the shipped dataset and a fixed terminal width unless they say otherwise."""
+    monkeypatch.delenv("IPSTATS_DATA", raising=False)
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.delenv("NO_COLOR", raising=False)
