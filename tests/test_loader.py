@@ -33,7 +33,12 @@ def test_tiny_dataset_loads_into_frozen_records(tiny_path: Path) -> None:
     assert [c.id for c in ds.cities] == ["alpha", "beta", "nation"]
     assert len(ds.observations) == 13
     first = ds.observations[0]
-    assert (first.indicator, first.city, first.year, first.value) == ("widgets_granted", "alpha", 2021, 100)
+    assert (first.indicator, first.city, first.year, first.value) == (
+        "widgets_granted",
+        "alpha",
+        2021,
+        100,
+    )
     with pytest.raises(AttributeError):
         first.value = 5  # type: ignore[misc]
     assert isinstance(ds.cities[0].aliases, tuple)
@@ -67,12 +72,17 @@ def test_empty_file(write_dataset: Write) -> None:
 
 def test_missing_section(write_dataset: Write) -> None:
     text = HEADER  # no observations section
-    assert one_problem(write_dataset(text)) == "data.yaml:1:1: missing required field 'observations'"
+    assert (
+        one_problem(write_dataset(text)) == "data.yaml:1:1: missing required field 'observations'"
+    )
 
 
 def test_missing_field_is_reported_at_the_record(write_dataset: Write) -> None:
     text = TINY.replace("    unit: cny\n", "")
-    assert one_problem(write_dataset(text)) == "data.yaml:57:5: indicators[4]: missing required field 'unit'"
+    assert (
+        one_problem(write_dataset(text))
+        == "data.yaml:57:5: indicators[4]: missing required field 'unit'"
+    )
 
 
 def test_string_where_a_number_belongs(write_dataset: Write) -> None:
@@ -88,11 +98,16 @@ def test_string_where_a_number_belongs(write_dataset: Write) -> None:
         ("99999", "99999 is not a plausible year (1900-2100)"),
         ('"2023a"', "must be a whole year such as 2023, got the text '2023a'"),
         ("2023.5", "must be a whole year such as 2023, got 2023.5"),
-        ("yes", "must be a whole year such as 2023, got the boolean true (quote it if you meant text)"),
+        (
+            "yes",
+            "must be a whole year such as 2023, got the boolean true (quote it if you meant text)",
+        ),
     ],
 )
 def test_implausible_years(write_dataset: Write, year: str, expected: str) -> None:
-    text = TINY.replace("city: beta, year: 2024, value: 242", f"city: beta, year: {year}, value: 242")
+    text = TINY.replace(
+        "city: beta, year: 2024, value: 242", f"city: beta, year: {year}, value: 242"
+    )
     message = one_problem(write_dataset(text))
     assert message.startswith("data.yaml:67:")
     assert message.endswith(f"observations[3].year: {expected}")
@@ -108,9 +123,21 @@ def test_negative_count(write_dataset: Write) -> None:
 @pytest.mark.parametrize(
     ("field", "bad", "message"),
     [
-        ("unit: cny", "unit: kg", "unknown unit 'kg' (valid: count, cny, usd, percent, per_10k_people, rank, days, months, years, ratio, times)"),
-        ("qualifier: more_than", "qualifier: more_then", "unknown qualifier 'more_then'; did you mean: more_than? (valid: exact, more_than, at_least, about, nearly, less_than, at_most)"),
-        ("period: year_end, source: src-b, locator: Part 2", "period: yearend, source: src-b, locator: Part 2", "unknown period 'yearend'; did you mean: year_end, year? (valid: year, year_end, as_of, cumulative, campaign)"),
+        (
+            "unit: cny",
+            "unit: kg",
+            "unknown unit 'kg' (valid: count, cny, usd, percent, per_10k_people, rank, days, months, years, ratio, times)",
+        ),
+        (
+            "qualifier: more_than",
+            "qualifier: more_then",
+            "unknown qualifier 'more_then'; did you mean: more_than? (valid: exact, more_than, at_least, about, nearly, less_than, at_most)",
+        ),
+        (
+            "period: year_end, source: src-b, locator: Part 2",
+            "period: yearend, source: src-b, locator: Part 2",
+            "unknown period 'yearend'; did you mean: year_end, year? (valid: year, year_end, as_of, cumulative, campaign)",
+        ),
     ],
 )
 def test_unknown_enumerations(write_dataset: Write, field: str, bad: str, message: str) -> None:
@@ -121,9 +148,21 @@ def test_unknown_enumerations(write_dataset: Write, field: str, bad: str, messag
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("city: beta, year: 2024, value: 242", "city: betta, year: 2024, value: 242", "observations[3].city: unknown city 'betta'; did you mean: beta?"),
-        ("indicator: widgets_granted, city: beta", "indicator: widget_granted, city: beta", "observations[3].indicator: unknown indicator 'widget_granted'; did you mean: widgets_granted, widget_share?"),
-        ("source: src-b, locator: Part 3}\n  - {indicator: valid", "source: src-c, locator: Part 3}\n  - {indicator: valid", "observations[3].source: unknown source 'src-c'; did you mean: src-b, src-a?"),
+        (
+            "city: beta, year: 2024, value: 242",
+            "city: betta, year: 2024, value: 242",
+            "observations[3].city: unknown city 'betta'; did you mean: beta?",
+        ),
+        (
+            "indicator: widgets_granted, city: beta",
+            "indicator: widget_granted, city: beta",
+            "observations[3].indicator: unknown indicator 'widget_granted'; did you mean: widgets_granted, widget_share?",
+        ),
+        (
+            "source: src-b, locator: Part 3}\n  - {indicator: valid",
+            "source: src-c, locator: Part 3}\n  - {indicator: valid",
+            "observations[3].source: unknown source 'src-c'; did you mean: src-b, src-a?",
+        ),
     ],
 )
 def test_unknown_references(write_dataset: Write, old: str, new: str, message: str) -> None:
@@ -185,12 +224,17 @@ def test_python_tags_are_rejected_and_nothing_runs(write_dataset: Write, tmp_pat
 
 def test_aliases_are_rejected(write_dataset: Write) -> None:
     text = "a: &x [1, 2]\nb: *x\n"
-    assert "YAML anchors and aliases (&name / *name) are not supported" in one_problem(write_dataset(text))
+    assert "YAML anchors and aliases (&name / *name) are not supported" in one_problem(
+        write_dataset(text)
+    )
 
 
 def test_several_documents(write_dataset: Write) -> None:
     message = one_problem(write_dataset("a: 1\n---\nb: 2\n"))
-    assert message == "data.yaml:2:1: holds more than one YAML document; a dataset is a single document"
+    assert (
+        message
+        == "data.yaml:2:1: holds more than one YAML document; a dataset is a single document"
+    )
 
 
 def test_not_utf8(write_dataset: Write, tmp_path: Path) -> None:
@@ -216,7 +260,10 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_yoy_disagreement_is_a_warning_not_an_error(write_dataset: Write) -> None:
-    text = TINY.replace("value: 110, qualifier: exact, period: year, yoy: {percent: 10}", "value: 110, qualifier: exact, period: year, yoy: {percent: 25}")
+    text = TINY.replace(
+        "value: 110, qualifier: exact, period: year, yoy: {percent: 10}",
+        "value: 110, qualifier: exact, period: year, yoy: {percent: 25}",
+    )
     loaded = load(write_dataset(text))
     assert [w.message for w in loaded.warnings] == [
         "stated year-on-year change 25% disagrees with 2021 -> 2022 (100 -> 110: between 8.96 and 11.06 allowing for rounding)"

@@ -25,10 +25,25 @@ EXIT_CODES = "Exit codes: 0 ok; 1 no data for the query, or an invalid dataset; 
 class IpstatsGroup(typer.core.TyperGroup):
     """Runs every command through one place that turns errors into a single `Error:` line."""
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:  # type: ignore[override]
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         debug = "--debug" in (sys.argv[1:] if args is None else list(args))
         try:
-            code = super().main(args=args, prog_name=prog_name or "ipstats", complete_var=complete_var, standalone_mode=False, **extra)
+            code = super().main(
+                args=args,
+                prog_name=prog_name or "ipstats",
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
         except IpstatsError as exc:
             if debug:
                 raise
@@ -36,9 +51,22 @@ class IpstatsGroup(typer.core.TyperGroup):
             code = exc.exit_status
         except typer.TyperException as exc:  # Typer's own usage and parameter errors
             code = _typer_error(exc)
+        except BrokenPipeError:
+            # The reader went away (`ipstats export | head -1`): stop quietly, as Python's
+            # signal documentation advises, pointing stdout at devnull so the final flush is silent.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            code = ExitStatus.ERROR
         except (KeyboardInterrupt, typer.Abort):
             typer.echo("", err=True)
             code = ExitStatus.INTERRUPTED
+        except Exception as exc:  # a bug in ipstats: still one line, unless asked for more
+            if debug:
+                raise
+            _error(
+                f"unexpected {type(exc).__name__}: {exc} (this is a bug in ipstats; rerun with --debug for details)"
+            )
+            code = ExitStatus.ERROR
         code = int(code or 0) if isinstance(code, int) else 0
         if standalone_mode:
             sys.exit(code)
@@ -109,10 +137,25 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     ctx: typer.Context,
-    data: Annotated[Path | None, typer.Option("--data", help="Dataset file to use instead of the shipped one (also $IPSTATS_DATA).", show_default=False)] = None,
-    no_color: Annotated[bool, typer.Option("--no-color", help="No colour in terminal output (also NO_COLOR, TERM=dumb).")] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Dataset file to use instead of the shipped one (also $IPSTATS_DATA).",
+            show_default=False,
+        ),
+    ] = None,
+    no_color: Annotated[
+        bool,
+        typer.Option("--no-color", help="No colour in terminal output (also NO_COLOR, TERM=dumb)."),
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     state = _state(ctx)
     state.data = data
@@ -120,30 +163,90 @@ def _root(
 
 
 # Shared options, defined once.
-FormatOpt = Annotated[Format | None, typer.Option("--format", "-f", help="Output format; default: table on a terminal, tsv in a pipe.", show_default=False)]
-CityOpt = Annotated[list[str] | None, typer.Option("--city", "-c", help="Only this city (repeatable).", show_default=False)]
-MetricOpt = Annotated[str | None, typer.Option("--metric", "-m", help="Indicator id, alias or unique prefix (e.g. pct).", show_default=False)]
-YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="Only this year.", show_default=False)]
-FromOpt = Annotated[int | None, typer.Option("--from", help="First year.", show_default=False)]
-ToOpt = Annotated[int | None, typer.Option("--to", help="Last year.", show_default=False)]
-CategoryOpt = Annotated[Category | None, typer.Option("--category", help="Only indicators of this category.", show_default=False)]
-SearchOpt = Annotated[str | None, typer.Option("--search", "-s", help="Text to find in indicator names, aliases and descriptions.", show_default=False)]
-NoSanitizeOpt = Annotated[bool, typer.Option("--no-sanitize", help="Keep text cells starting with = + - @ as they are (CSV/TSV).")]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format; default: table on a terminal, tsv in a pipe.",
+        show_default=False,
+    ),
+]
+CityOpt = Annotated[
+    list[str] | None,
+    typer.Option("--city", "-c", help="Only this city (repeatable).", show_default=False),
+]
+MetricOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--metric",
+        "-m",
+        help="Indicator id, alias or unique prefix (e.g. pct).",
+        show_default=False,
+    ),
+]
+YearOpt = Annotated[
+    str | None, typer.Option("--year", "-y", help="Only this year.", show_default=False)
+]
+FromOpt = Annotated[str | None, typer.Option("--from", help="First year.", show_default=False)]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Last year.", show_default=False)]
+CategoryOpt = Annotated[
+    Category | None,
+    typer.Option("--category", help="Only indicators of this category.", show_default=False),
+]
+SearchOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        "-s",
+        help="Text to find in indicator names, aliases and descriptions.",
+        show_default=False,
+    ),
+]
+NoSanitizeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-sanitize", help="Keep text cells starting with = + - @ as they are (CSV/TSV)."
+    ),
+]
 
 
-def _year(value: int | None, option: str) -> int | None:
+def _year(text: str | None, option: str) -> int | None:
+    """A year option: whole digits in a plausible range, or a usage error saying so."""
+    from ipstats.resolve import quote_input
     from ipstats.schema import YEAR_RANGE
 
-    if value is not None and value not in YEAR_RANGE:
-        raise UsageError(f"{option} {value} is not a plausible year ({YEAR_RANGE.start}-{YEAR_RANGE.stop - 1})")
+    if text is None:
+        return None
+    cleaned = text.strip()
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        raise UsageError(f"{option} {quote_input(text)} is not a year; give one such as 2024")
+    value = int(cleaned)
+    if value not in YEAR_RANGE:
+        raise UsageError(
+            f"{option} {value} is not a plausible year ({YEAR_RANGE.start}-{YEAR_RANGE.stop - 1})"
+        )
     return value
 
 
-def _filter(ds: Dataset, cities: list[str] | None = None, metric: str | None = None, year: int | None = None, year_from: int | None = None, year_to: int | None = None, category: Category | None = None, search: str | None = None) -> Any:
+def _filter(
+    ds: Dataset,
+    cities: list[str] | None = None,
+    metric: str | None = None,
+    year_text: str | None = None,
+    from_text: str | None = None,
+    to_text: str | None = None,
+    category: Category | None = None,
+    search: str | None = None,
+) -> Any:
     from ipstats import resolve
     from ipstats.query import Filter
 
-    _year(year, "--year"), _year(year_from, "--from"), _year(year_to, "--to")
+    year, year_from, year_to = (
+        _year(year_text, "--year"),
+        _year(from_text, "--from"),
+        _year(to_text, "--to"),
+    )
     if year is not None and (year_from is not None or year_to is not None):
         raise UsageError("--year cannot be combined with --from/--to")
     return Filter(
@@ -156,7 +259,9 @@ def _filter(ds: Dataset, cities: list[str] | None = None, metric: str | None = N
     )
 
 
-def _emit(ctx: typer.Context, tables: Iterable[Table], fmt: Format | None, sanitize: bool = True) -> None:
+def _emit(
+    ctx: typer.Context, tables: Iterable[Table], fmt: Format | None, sanitize: bool = True
+) -> None:
     """Print tables: Rich on a terminal, TSV in a pipe, or the format asked for."""
     chosen = fmt or (Format.TABLE if sys.stdout.isatty() else Format.TSV)
     if chosen is Format.TABLE:
@@ -180,7 +285,10 @@ def _emit(ctx: typer.Context, tables: Iterable[Table], fmt: Format | None, sanit
 @app.command()
 def validate(
     ctx: typer.Context,
-    path: Annotated[Path | None, typer.Argument(help="Dataset file to check (default: the one in use).", show_default=False)] = None,
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Dataset file to check (default: the one in use).", show_default=False),
+    ] = None,
 ) -> None:
     """Check a dataset file and report every problem found.
 
@@ -196,7 +304,10 @@ def validate(
             label = "warning" if problem.warning else "error"
             typer.echo(f"{label}: {problem.describe(exc.filename)}", err=True)
         count = len(exc.errors)
-        typer.echo(f"Error: {chosen} is not a valid dataset ({count} problem{'s' if count != 1 else ''})", err=True)
+        typer.echo(
+            f"Error: {chosen} is not a valid dataset ({count} problem{'s' if count != 1 else ''})",
+            err=True,
+        )
         raise typer.Exit(ExitStatus.ERROR) from None
     ds = loaded.dataset
     for problem in loaded.warnings:
@@ -220,7 +331,13 @@ def list_cities(ctx: typer.Context, fmt: FormatOpt = None) -> None:
 
 
 @list_app.command("indicators")
-def list_indicators(ctx: typer.Context, city: CityOpt = None, category: CategoryOpt = None, search: SearchOpt = None, fmt: FormatOpt = None) -> None:
+def list_indicators(
+    ctx: typer.Context,
+    city: CityOpt = None,
+    category: CategoryOpt = None,
+    search: SearchOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
     """List indicators with their aliases, units and measures.
 
     Example: ipstats list indicators --category creation --search patent
@@ -243,7 +360,18 @@ def list_sources(ctx: typer.Context, fmt: FormatOpt = None) -> None:
 
 
 @list_app.command("observations")
-def list_observations(ctx: typer.Context, city: CityOpt = None, metric: MetricOpt = None, year: YearOpt = None, year_from: FromOpt = None, year_to: ToOpt = None, category: CategoryOpt = None, search: SearchOpt = None, fmt: FormatOpt = None, no_sanitize: NoSanitizeOpt = False) -> None:
+def list_observations(
+    ctx: typer.Context,
+    city: CityOpt = None,
+    metric: MetricOpt = None,
+    year: YearOpt = None,
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
+    category: CategoryOpt = None,
+    search: SearchOpt = None,
+    fmt: FormatOpt = None,
+    no_sanitize: NoSanitizeOpt = False,
+) -> None:
     """List observations with value, unit, qualifier, period and source.
 
     Example: ipstats list observations --city shanghai --metric pct
@@ -251,11 +379,26 @@ def list_observations(ctx: typer.Context, city: CityOpt = None, metric: MetricOp
     from ipstats.query import observations_table
 
     ds = _state(ctx).dataset()
-    _emit(ctx, [observations_table(ds, _filter(ds, city, metric, year, year_from, year_to, category, search))], fmt, not no_sanitize)
+    _emit(
+        ctx,
+        [
+            observations_table(
+                ds, _filter(ds, city, metric, year, year_from, year_to, category, search)
+            )
+        ],
+        fmt,
+        not no_sanitize,
+    )
 
 
 @app.command()
-def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="An indicator (id, alias, prefix) or a city (id, name, alias).")], fmt: FormatOpt = None) -> None:
+def show(
+    ctx: typer.Context,
+    name: Annotated[
+        str, typer.Argument(help="An indicator (id, alias, prefix) or a city (id, name, alias).")
+    ],
+    fmt: FormatOpt = None,
+) -> None:
     """Everything about one indicator or one city.
 
     Example: ipstats show pct
@@ -270,14 +413,23 @@ def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="An indica
         try:
             tables = indicator_detail(ds, resolve.indicator(ds, name))
         except UsageError as metric_error:
-            raise UsageError(f"{metric_error} / {city_error}".replace("unknown metric", "no indicator or city named", 1)) from None
+            raise UsageError(
+                f"{metric_error} / {city_error}".replace(
+                    "unknown metric", "no indicator or city named", 1
+                )
+            ) from None
     _emit(ctx, tables, fmt)
 
 
 @app.command()
 def compare(
     ctx: typer.Context,
-    cities: Annotated[list[str], typer.Argument(help="Two or more cities (id, name, Chinese name or alias).", show_default=False)],
+    cities: Annotated[
+        list[str],
+        typer.Argument(
+            help="Two or more cities (id, name, Chinese name or alias).", show_default=False
+        ),
+    ],
     metric: MetricOpt = None,
     year: YearOpt = None,
     fmt: FormatOpt = None,
@@ -291,13 +443,15 @@ def compare(
 
     ds = _state(ctx).dataset()
     if len(cities) < 2:
-        raise UsageError("compare needs at least two cities, e.g. `ipstats compare shanghai shenzhen --metric pct`")
+        raise UsageError(
+            "compare needs at least two cities, e.g. `ipstats compare shanghai shenzhen --metric pct`"
+        )
     found = resolve.cities(ds, cities)
-    _year(year, "--year")
+    pinned = _year(year, "--year")
     if metric is None:
-        result = compare_all(ds, found, year)
+        result = compare_all(ds, found, pinned)
     else:
-        result = compare_metric(ds, found, resolve.indicator(ds, metric), year)
+        result = compare_metric(ds, found, resolve.indicator(ds, metric), pinned)
     _emit(ctx, [result.to_table()], fmt)
 
 
@@ -308,7 +462,9 @@ def growth(
     metric: MetricOpt = None,
     year_from: FromOpt = None,
     year_to: ToOpt = None,
-    no_implied: Annotated[bool, typer.Option("--no-implied", help="Hide values implied by a stated growth rate.")] = False,
+    no_implied: Annotated[
+        bool, typer.Option("--no-implied", help="Hide values implied by a stated growth rate.")
+    ] = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Year-on-year change, span change and CAGR, beside the growth the sources state.
@@ -339,9 +495,21 @@ class ExportFormat(StrEnum):
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.CSV,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", show_default=False)] = None,
-    wide: Annotated[bool, typer.Option("--wide", help="One row per city and indicator, one column per year.")] = False,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ExportFormat.CSV,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (atomically) instead of stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="One row per city and indicator, one column per year.")
+    ] = False,
     city: CityOpt = None,
     metric: MetricOpt = None,
     year: YearOpt = None,

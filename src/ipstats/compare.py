@@ -65,7 +65,11 @@ class Comparison:
         ]
         rows = []
         for row in self.rows:
-            record: dict[str, Any] = {"indicator": row.indicator.id, "year": row.year, "unit": row.indicator.unit.value}
+            record: dict[str, Any] = {
+                "indicator": row.indicator.id,
+                "year": row.year,
+                "unit": row.indicator.unit.value,
+            }
             for city, o in zip(self.cities, row.values, strict=True):
                 record[city.id] = o.value if o else None
                 record[f"{city.id}_qualifier"] = o.qualifier.value if o else None
@@ -82,7 +86,8 @@ class Comparison:
             footnotes=self.footnotes(),
             sources=self.sources,
             hidden=frozenset(
-                {f"{c.id}_qualifier" for c in self.cities} | ({"indicator"} if self.metric else set())
+                {f"{c.id}_qualifier" for c in self.cities}
+                | ({"indicator"} if self.metric else set())
             ),
         )
 
@@ -92,10 +97,14 @@ class Comparison:
             observed = [(c, o) for c, o in zip(self.cities, row.values, strict=True) if o]
             if row.scope_differs:
                 scopes = "; ".join(f"{c.name}: {o.scope or 'whole city'}" for c, o in observed)
-                notes.append(f"{SCOPE_MARK} {row.indicator.id} {row.year}: coverage differs ({scopes})")
+                notes.append(
+                    f"{SCOPE_MARK} {row.indicator.id} {row.year}: coverage differs ({scopes})"
+                )
             if row.period_differs:
                 periods = "; ".join(f"{c.name}: {o.period_label}" for c, o in observed)
-                notes.append(f"{PERIOD_MARK} {row.indicator.id} {row.year}: periods differ ({periods})")
+                notes.append(
+                    f"{PERIOD_MARK} {row.indicator.id} {row.year}: periods differ ({periods})"
+                )
             if row.bounded:
                 notes.append(
                     f"{BOUND_MARK} {row.indicator.id} {row.year}: a value is a bound or an approximation, "
@@ -118,25 +127,41 @@ def _pair(indicator: Indicator, year: int, values: tuple[Observation | None, ...
         difference = first.value - second.value
         ratio = first.value / second.value if second.value else None
     present = [o for o in values if o is not None]
-    bounded = difference is not None and not (first and first.qualifier.is_exact and second and second.qualifier.is_exact)
+    bounded = difference is not None and not (
+        first and first.qualifier.is_exact and second and second.qualifier.is_exact
+    )
     scope_differs = len(present) > 1 and len({o.scope for o in present}) > 1
     calendar = {o.period in (Period.YEAR, Period.YEAR_END) for o in present}
-    period_differs = len(present) > 1 and (len({o.period_label for o in present}) > 1 or calendar != {True})
-    return ComparedRow(indicator, year, values, difference, ratio, bounded, scope_differs, period_differs)
+    period_differs = len(present) > 1 and (
+        len({o.period_label for o in present}) > 1 or calendar != {True}
+    )
+    return ComparedRow(
+        indicator, year, values, difference, ratio, bounded, scope_differs, period_differs
+    )
 
 
-def compare_metric(dataset: Dataset, cities: tuple[City, ...], indicator: Indicator, year: int | None = None) -> Comparison:
+def compare_metric(
+    dataset: Dataset, cities: tuple[City, ...], indicator: Indicator, year: int | None = None
+) -> Comparison:
     """Every year any of the cities has the metric (or just ``year``), side by side."""
     per_city = []
     for city in cities:
-        per_city.append(primary(select(dataset, Filter(cities=(city.id,), indicators=(indicator.id,)))))
+        per_city.append(
+            primary(select(dataset, Filter(cities=(city.id,), indicators=(indicator.id,))))
+        )
     years = sorted({y for found in per_city for y in found})
     if not years:
         raise NoDataError(f"no {indicator.id} for {' or '.join(c.id for c in cities)}")
     if year is not None:
         if year not in years:
-            held = "; ".join(f"{c.id} has it for {years_text(found)}" for c, found in zip(cities, per_city, strict=True) if found)
-            raise NoDataError(f"no {indicator.id} for {', '.join(c.id for c in cities)} in {year}; {held}")
+            held = "; ".join(
+                f"{c.id} has it for {years_text(found)}"
+                for c, found in zip(cities, per_city, strict=True)
+                if found
+            )
+            raise NoDataError(
+                f"no {indicator.id} for {', '.join(c.id for c in cities)} in {year}; {held}"
+            )
         years = [year]
     rows = tuple(_pair(indicator, y, tuple(found.get(y) for found in per_city)) for y in years)
     used = [o.source for row in rows for o in row.values if o]
@@ -147,7 +172,10 @@ def compare_all(dataset: Dataset, cities: tuple[City, ...], year: int | None = N
     """Every indicator all the cities have in a common year: the latest such year, or ``year``."""
     rows = []
     for indicator in dataset.indicators:
-        per_city = [primary(select(dataset, Filter(cities=(c.id,), indicators=(indicator.id,)))) for c in cities]
+        per_city = [
+            primary(select(dataset, Filter(cities=(c.id,), indicators=(indicator.id,))))
+            for c in cities
+        ]
         common = set.intersection(*(set(found) for found in per_city))
         if year is not None:
             common &= {year}
@@ -157,7 +185,9 @@ def compare_all(dataset: Dataset, cities: tuple[City, ...], year: int | None = N
     if not rows:
         names = " and ".join(c.id for c in cities)
         when = f" in {year}" if year is not None else " in any common year"
-        raise NoDataError(f"{names} share no indicator{when}; try `ipstats show CITY` to see what each has")
+        raise NoDataError(
+            f"{names} share no indicator{when}; try `ipstats show CITY` to see what each has"
+        )
     rows.sort(key=lambda r: (r.indicator.category, r.indicator.id))
     used = [o.source for row in rows for o in row.values if o]
     return Comparison(cities, tuple(rows), None, source_lines(dataset, used))

@@ -13,7 +13,14 @@ from typing import IO, Any
 
 from ipstats.errors import ExportError
 from ipstats.model import Dataset
-from ipstats.query import OBSERVATION_COLUMNS, Filter, observation_row, require, select, source_lines
+from ipstats.query import (
+    OBSERVATION_COLUMNS,
+    Filter,
+    observation_row,
+    require,
+    select,
+    source_lines,
+)
 from ipstats.table import Column, Kind, Table
 
 _BY_KEY = {c.key: c for c in OBSERVATION_COLUMNS}
@@ -59,7 +66,13 @@ def wide_table(dataset: Dataset, where: Filter) -> Table:
         row[str(o.year)] = o.value
         if not o.qualifier.is_exact:
             row[f"{o.year}_qualifier"] = o.qualifier.value
-    columns = [Column("city", "City"), Column("indicator", "Indicator"), Column("unit", "Unit"), Column("period", "Period"), Column("scope", "Scope")]
+    columns = [
+        Column("city", "City"),
+        Column("indicator", "Indicator"),
+        Column("unit", "Unit"),
+        Column("period", "Period"),
+        Column("scope", "Scope"),
+    ]
     for year in years:
         columns.append(Column(str(year), str(year), Kind.VALUE, qualifier_key=f"{year}_qualifier"))
         columns.append(Column(f"{year}_qualifier", f"{year} qualifier"))
@@ -105,13 +118,18 @@ def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
     temp = Path(temp_name)
     try:
         with _terminate_as_interrupt():
-            with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8", newline=None if binary else "") as handle:
+            with os.fdopen(
+                fd,
+                "wb" if binary else "w",
+                encoding=None if binary else "utf-8",
+                newline=None if binary else "",
+            ) as handle:
                 yield handle
                 handle.flush()
                 os.fsync(handle.fileno())
             with contextlib.suppress(OSError):
-                os.chmod(temp, 0o644 & ~_umask())
-            os.replace(temp, path)
+                temp.chmod(0o644 & ~_umask())
+            temp.replace(path)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:

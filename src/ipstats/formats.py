@@ -56,7 +56,9 @@ def _tsv_text(cell: str) -> str:
     return cell.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
-def delimited(table: Table, delimiter: str, sanitize: bool = True, header: bool = True) -> Iterable[str]:
+def delimited(
+    table: Table, delimiter: str, sanitize: bool = True, header: bool = True
+) -> Iterable[str]:
     """CSV (quoted as needed) or TSV lines, one per row, each ending in a newline."""
     keys = [c.key for c in table.columns]
     if delimiter == "\t":
@@ -117,7 +119,9 @@ def yaml_document(table: Table) -> str:
     return dump_records(table.records())
 
 
-def serialise(table: Table, fmt: Format, sanitize: bool = True, header: bool = True) -> Iterable[str]:
+def serialise(
+    table: Table, fmt: Format, sanitize: bool = True, header: bool = True
+) -> Iterable[str]:
     """The table in a machine format, as chunks of text to write in order."""
     if fmt is Format.CSV:
         return delimited(table, ",", sanitize, header)

@@ -100,26 +100,69 @@ def _disagrees(previous: Observation, current: Observation) -> bool:
     return bounds is not None and not agrees(bounds, yoy.value)
 
 
-def build_series(dataset: Dataset, city: City, indicator: Indicator, year_from: int | None = None, year_to: int | None = None, implied: bool = True) -> Series:
-    found = primary(select(dataset, Filter(cities=(city.id,), indicators=(indicator.id,), year_from=year_from, year_to=year_to)))
+def build_series(
+    dataset: Dataset,
+    city: City,
+    indicator: Indicator,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    implied: bool = True,
+) -> Series:
+    found = primary(
+        select(
+            dataset,
+            Filter(
+                cities=(city.id,), indicators=(indicator.id,), year_from=year_from, year_to=year_to
+            ),
+        )
+    )
     observed = [found[y] for y in sorted(found)]
     points: list[GrowthPoint] = []
     unit = indicator.unit
     previous_point: GrowthPoint | None = None
     previous_obs: Observation | None = None
     for o in observed:
-        if implied and o.yoy is not None and (o.year - 1) not in found and (year_from is None or o.year - 1 >= year_from):
+        if (
+            implied
+            and o.yoy is not None
+            and (o.year - 1) not in found
+            and (year_from is None or o.year - 1 >= year_from)
+        ):
             value = implied_previous(o)
             if value is not None:
-                points.append(GrowthPoint(PointKind.IMPLIED, o.year - 1, value, Qualifier.ABOUT, note=f"implied by the {o.year} value and its stated change {reported_yoy_text(o)}"))
-        bounded = previous_obs is not None and not (previous_obs.qualifier.is_exact and o.qualifier.is_exact)
+                points.append(
+                    GrowthPoint(
+                        PointKind.IMPLIED,
+                        o.year - 1,
+                        value,
+                        Qualifier.ABOUT,
+                        note=f"implied by the {o.year} value and its stated change {reported_yoy_text(o)}",
+                    )
+                )
+        bounded = previous_obs is not None and not (
+            previous_obs.qualifier.is_exact and o.qualifier.is_exact
+        )
         if previous_obs is not None and previous_point is not None:
             change, change_pct = _change(unit, previous_obs.value, o.value)
             consecutive = previous_obs.year == o.year - 1
             disagrees = consecutive and not bounded and _disagrees(previous_obs, o)
-            point = GrowthPoint(PointKind.OBSERVED, o.year, o.value, o.qualifier, previous_obs.year, change, change_pct, None, o if o.yoy else None, disagrees, "from a bound or approximation" if bounded else "")
+            point = GrowthPoint(
+                PointKind.OBSERVED,
+                o.year,
+                o.value,
+                o.qualifier,
+                previous_obs.year,
+                change,
+                change_pct,
+                None,
+                o if o.yoy else None,
+                disagrees,
+                "from a bound or approximation" if bounded else "",
+            )
         else:
-            point = GrowthPoint(PointKind.OBSERVED, o.year, o.value, o.qualifier, reported=o if o.yoy else None)
+            point = GrowthPoint(
+                PointKind.OBSERVED, o.year, o.value, o.qualifier, reported=o if o.yoy else None
+            )
         points.append(point)
         previous_obs, previous_point = o, point
     if len(observed) >= 2:
@@ -131,7 +174,19 @@ def build_series(dataset: Dataset, city: City, indicator: Indicator, year_from: 
         notes = [f"CAGR blank: {reason}" if reason else ""]
         if bounded:
             notes.append("from a bound or approximation")
-        points.append(GrowthPoint(PointKind.SPAN, last.year, last.value, last.qualifier, first.year, change, change_pct, None if reason else cagr(first.value, last.value, span), note="; ".join(n for n in notes if n)))
+        points.append(
+            GrowthPoint(
+                PointKind.SPAN,
+                last.year,
+                last.value,
+                last.qualifier,
+                first.year,
+                change,
+                change_pct,
+                None if reason else cagr(first.value, last.value, span),
+                note="; ".join(n for n in notes if n),
+            )
+        )
     return Series(city, indicator, tuple(points))
 
 
@@ -161,7 +216,12 @@ class Growth:
                         "change_unit": _change_unit(s.indicator.unit),
                         "change_pct": p.change_pct,
                         "reported_yoy": reported_yoy_text(p.reported) if p.reported else None,
-                        "yoy_check": (DISAGREE_MARK if p.disagrees else "ok") if p.reported and p.from_year == p.year - 1 and p.kind is PointKind.OBSERVED and not p.note else None,
+                        "yoy_check": (DISAGREE_MARK if p.disagrees else "ok")
+                        if p.reported
+                        and p.from_year == p.year - 1
+                        and p.kind is PointKind.OBSERVED
+                        and not p.note
+                        else None,
                         "cagr_pct": p.cagr,
                         "note": p.note or None,
                     }
@@ -185,29 +245,58 @@ class Growth:
         )
         notes = []
         if any(p.kind is PointKind.IMPLIED for s in self.series for p in s.points):
-            notes.append("implied rows are back-calculated from the next year's stated change, not observed")
+            notes.append(
+                "implied rows are back-calculated from the next year's stated change, not observed"
+            )
         if any(p.disagrees for s in self.series for p in s.points):
-            notes.append(f"{DISAGREE_MARK}: the stated change disagrees with the two published values beyond rounding")
-        return Table("Growth", columns, tuple(rows), tuple(notes), self.sources, hidden=frozenset({"qualifier", "change_unit"}))
+            notes.append(
+                f"{DISAGREE_MARK}: the stated change disagrees with the two published values beyond rounding"
+            )
+        return Table(
+            "Growth",
+            columns,
+            tuple(rows),
+            tuple(notes),
+            self.sources,
+            hidden=frozenset({"qualifier", "change_unit"}),
+        )
 
 
 def _change_unit(unit: Unit) -> str:
     return {Unit.PERCENT: "pp", Unit.RANK: "places up"}.get(unit, unit.value)
 
 
-def growth(dataset: Dataset, cities: tuple[City, ...], indicator: Indicator | None = None, year_from: int | None = None, year_to: int | None = None, implied: bool = True) -> Growth:
+def growth(
+    dataset: Dataset,
+    cities: tuple[City, ...],
+    indicator: Indicator | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    implied: bool = True,
+) -> Growth:
     """Growth series for the cities: one metric, or every indicator with two or more points."""
     indicators = (indicator,) if indicator else dataset.indicators
     result = []
     for city in cities:
         for ind in indicators:
             s = build_series(dataset, city, ind, year_from, year_to, implied)
-            if indicator is not None or sum(1 for p in s.points if p.kind is not PointKind.SPAN) >= 2:
+            if (
+                indicator is not None
+                or sum(1 for p in s.points if p.kind is not PointKind.SPAN) >= 2
+            ):
                 if s.points:
                     result.append(s)
     if not result:
-        what = indicator.id if indicator else "any indicator with two or more years"
-        span = f" between {year_from or '...'} and {year_to or '...'}" if year_from or year_to else ""
+        what = indicator.id if indicator else "indicator with two or more years"
+        span = (
+            f" between {year_from or '...'} and {year_to or '...'}" if year_from or year_to else ""
+        )
         raise NoDataError(f"no {what} for {', '.join(c.id for c in cities)}{span}")
-    used = [o.source for o in dataset.observations if any(o.city == s.city.id and o.indicator == s.indicator.id for s in result)]
+    shown = {(s.city.id, s.indicator.id) for s in result}
+    where = Filter(year_from=year_from, year_to=year_to)
+    used = [
+        o.source
+        for o in dataset.observations
+        if (o.city, o.indicator) in shown and where.admits(o, dataset.indicator(o.indicator))
+    ]
     return Growth(tuple(result), source_lines(dataset, used))

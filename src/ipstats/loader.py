@@ -34,7 +34,7 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 def uses_libyaml() -> bool:
     """True when PyYAML's C-accelerated safe loader is in use."""
-    return _SafeLoader is not yaml.SafeLoader
+    return bool(_SafeLoader.__name__ == "CSafeLoader")
 
 
 def read_text(path: Path) -> str:
@@ -166,7 +166,9 @@ class _Converter:
             child = f"{path}.{key}" if path else key
             if key in result:
                 first_line, _ = result.key_positions[key]
-                self.refuse(key_node, child, f"duplicate key {key!r} (first given on line {first_line})")
+                self.refuse(
+                    key_node, child, f"duplicate key {key!r} (first given on line {first_line})"
+                )
                 continue
             result.key_positions[key] = _position(key_node)
             result.value_positions[key] = _position(value_node)

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from ipstats.model import Number
 
-
 ROUNDED_FROM = 10_000  # below this, trailing zeros are taken as exact (340 agencies, 100 cases)
 
 
@@ -28,10 +27,10 @@ def half_unit(value: Number) -> float:
             return 0.5
         digits = str(abs(int(value)))
         trailing = len(digits) - len(digits.rstrip("0"))
-        return 0.5 * 10**trailing
+        return 0.5 * 10.0**trailing
     exponent = Decimal(repr(value)).normalize().as_tuple().exponent
     assert isinstance(exponent, int)
-    return 0.5 * 10.0**exponent
+    return float(0.5 * 10.0**exponent)
 
 
 def relative_change_bounds(previous: Number, current: Number) -> tuple[float, float] | None:

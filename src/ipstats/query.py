@@ -23,7 +23,11 @@ class Filter:
     search: str = ""
 
     def __post_init__(self) -> None:
-        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+        if (
+            self.year_from is not None
+            and self.year_to is not None
+            and self.year_from > self.year_to
+        ):
             raise UsageError(f"--from {self.year_from} is later than --to {self.year_to}")
 
     def admits_indicator(self, indicator: Indicator) -> bool:
@@ -79,13 +83,25 @@ def years_text(years: Iterable[int]) -> str:
     return ", ".join(str(y) for y in ordered) if ordered else "no year"
 
 
-def require(observations: tuple[Observation, ...], what: str, dataset: Dataset, where: Filter) -> None:
+def require(
+    observations: tuple[Observation, ...], what: str, dataset: Dataset, where: Filter
+) -> None:
     """Raise NoDataError naming what does exist when a valid query matched nothing."""
     if observations:
         return
-    wider = select(dataset, Filter(cities=where.cities, indicators=where.indicators, category=where.category, search=where.search))
+    wider = select(
+        dataset,
+        Filter(
+            cities=where.cities,
+            indicators=where.indicators,
+            category=where.category,
+            search=where.search,
+        ),
+    )
     if wider:
-        raise NoDataError(f"no {what} in the years asked for; data exists for {years_text(o.year for o in wider)}")
+        raise NoDataError(
+            f"no {what} in the years asked for; data exists for {years_text(o.year for o in wider)}"
+        )
     raise NoDataError(f"no {what}")
 
 
@@ -185,7 +201,9 @@ def cities_table(dataset: Dataset) -> Table:
 def indicators_table(dataset: Dataset, where: Filter) -> Table:
     chosen = [i for i in dataset.indicators if where.admits_indicator(i)]
     if not chosen:
-        raise NoDataError("no indicator matches these filters; `ipstats list indicators` shows them all")
+        raise NoDataError(
+            "no indicator matches these filters; `ipstats list indicators` shows them all"
+        )
     counts: dict[str, int] = {}
     for o in dataset.observations:
         if not where.cities or o.city in where.cities:

@@ -21,8 +21,7 @@ def format_number(value: float | int) -> str:
             return ""
         if value.is_integer():
             return f"{int(value):,}"
-        text = f"{value:,.4f}".rstrip("0").rstrip(".")
-        return text
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
     return f"{value:,}"
 
 
@@ -57,7 +56,9 @@ def rich_table(table: Table) -> RenderableType:
     shown = [c for c in shown if any(r.get(c.key) not in (None, "") for r in records)] or shown
     out = RichTable(title=table.title, box=box.SIMPLE_HEAVY, title_justify="left", show_lines=False)
     for column in shown:
-        out.add_column(column.header, justify="right" if column.kind in _RIGHT else "left", overflow="fold")
+        out.add_column(
+            column.header, justify="right" if column.kind in _RIGHT else "left", overflow="fold"
+        )
     for record in records:
         out.add_row(*(format_cell(c, record) for c in shown))
     parts: list[RenderableType] = [out]
@@ -66,7 +67,10 @@ def rich_table(table: Table) -> RenderableType:
         lines.append("Sources:")
         lines.extend(f"  {s}" for s in table.sources)
     if any(c.qualifier_key for c in shown) and any(
-        r.get(c.qualifier_key) not in (None, "exact") for r in records for c in shown if c.qualifier_key
+        r.get(c.qualifier_key) not in (None, "exact")
+        for r in records
+        for c in shown
+        if c.qualifier_key
     ):
         lines.insert(0, "> more than, >= at least, ~ about, <~ nearly, < less than, <= at most")
     if lines:

@@ -18,7 +18,7 @@ def city(dataset: Dataset, name: str) -> City:
     names = [n for c in dataset.cities for n in (c.id, c.name, c.name_zh, *c.aliases)]
     hits = close_matches(name, names)
     hint = f"; did you mean: {', '.join(hits)}?" if hits else ""
-    raise UsageError(f"unknown city {_shown(name)}{hint} (known: {_examples(dataset.cities)})")
+    raise UsageError(f"unknown city {quote_input(name)}{hint} (known: {_examples(dataset.cities)})")
 
 
 def indicator(dataset: Dataset, name: str) -> Indicator:
@@ -34,11 +34,13 @@ def indicator(dataset: Dataset, name: str) -> Indicator:
         return prefixed[0]
     if prefixed:
         shown = ", ".join(i.id for i in prefixed[:8]) + (", ..." if len(prefixed) > 8 else "")
-        raise UsageError(f"ambiguous metric {_shown(name)}: it could be {shown}")
+        raise UsageError(f"ambiguous metric {quote_input(name)}: it could be {shown}")
     names = [n for i in dataset.indicators for n in i.names]
     hits = close_matches(name, names)
     hint = f"; did you mean: {', '.join(hits)}?" if hits else ""
-    raise UsageError(f"unknown metric {_shown(name)}{hint} (`ipstats list indicators` shows them all)")
+    raise UsageError(
+        f"unknown metric {quote_input(name)}{hint} (`ipstats list indicators` shows them all)"
+    )
 
 
 def cities(dataset: Dataset, names: list[str]) -> tuple[City, ...]:
@@ -55,7 +57,7 @@ def _examples(items: tuple[City, ...]) -> str:
     return ", ".join(c.id for c in items[:10]) + (", ..." if len(items) > 10 else "")
 
 
-def _shown(name: str) -> str:
+def quote_input(name: str) -> str:
     """A user's input, quoted, shortened and with control characters made visible."""
     cleaned = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in name)
     if len(cleaned) > 60:

@@ -80,7 +80,9 @@ class _Checker:
         if value is _MISSING:
             return []
         if not isinstance(value, YList):
-            self.error(f"must be a list, got {_kind_of(value)}", section, top.value_positions[section])
+            self.error(
+                f"must be a list, got {_kind_of(value)}", section, top.value_positions[section]
+            )
             return []
         items = []
         for index, item in enumerate(value):
@@ -88,16 +90,22 @@ class _Checker:
             if isinstance(item, YMap):
                 items.append((path, item))
             else:
-                self.error(f"must be a mapping, got {_kind_of(item)}", path, value.item_positions[index])
+                self.error(
+                    f"must be a mapping, got {_kind_of(item)}", path, value.item_positions[index]
+                )
         return items
 
-    def fields(self, record: YMap, path: str, required: Iterable[str], optional: Iterable[str]) -> None:
+    def fields(
+        self, record: YMap, path: str, required: Iterable[str], optional: Iterable[str]
+    ) -> None:
         required, optional = tuple(required), tuple(optional)
         allowed = (*required, *optional)
         for key in record:
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or f"; allowed: {', '.join(allowed)}"
-                self.error(f"unknown field {key!r}{hint}", f"{path}.{key}", record.key_positions[key])
+                self.error(
+                    f"unknown field {key!r}{hint}", f"{path}.{key}", record.key_positions[key]
+                )
         for key in required:
             if key not in record:
                 self.error(f"missing required field {key!r}", path, record.position)
@@ -113,7 +121,14 @@ class _Checker:
             return _MISSING
         return value
 
-    def text(self, record: YMap, key: str, path: str, pattern: re.Pattern[str] | None = None, what: str = "") -> Any:
+    def text(
+        self,
+        record: YMap,
+        key: str,
+        path: str,
+        pattern: re.Pattern[str] | None = None,
+        what: str = "",
+    ) -> Any:
         def check(value: Any) -> str | None:
             if not isinstance(value, str):
                 return f"must be text, got {_kind_of(value)}"
@@ -127,18 +142,33 @@ class _Checker:
 
         return self.value(record, key, path, check)
 
-    def texts(self, record: YMap, key: str, path: str, pattern: re.Pattern[str] | None = None, what: str = "") -> tuple[str, ...] | Any:
+    def texts(
+        self,
+        record: YMap,
+        key: str,
+        path: str,
+        pattern: re.Pattern[str] | None = None,
+        what: str = "",
+    ) -> tuple[str, ...] | Any:
         if key not in record:
             return _MISSING
         value = record[key]
         if not isinstance(value, YList):
-            self.error(f"must be a list of text, got {_kind_of(value)}", f"{path}.{key}", record.value_positions[key])
+            self.error(
+                f"must be a list of text, got {_kind_of(value)}",
+                f"{path}.{key}",
+                record.value_positions[key],
+            )
             return _MISSING
         good = []
         for index, item in enumerate(value):
             item_path = f"{path}.{key}[{index}]"
             if not isinstance(item, str) or not item.strip():
-                self.error(f"must be non-empty text, got {_kind_of(item)}", item_path, value.item_positions[index])
+                self.error(
+                    f"must be non-empty text, got {_kind_of(item)}",
+                    item_path,
+                    value.item_positions[index],
+                )
             elif pattern and not pattern.match(item):
                 self.error(f"{item!r} is not {what}", item_path, value.item_positions[index])
             else:
@@ -212,7 +242,13 @@ def build_dataset(tree: Any, filename: str) -> tuple[Dataset, tuple[Problem, ...
     if not isinstance(tree, YMap):
         raise DatasetError(
             filename,
-            (Problem(f"the top level must be a mapping with {', '.join(_SECTIONS)}; got {_kind_of(tree)}", line=1, column=1),),
+            (
+                Problem(
+                    f"the top level must be a mapping with {', '.join(_SECTIONS)}; got {_kind_of(tree)}",
+                    line=1,
+                    column=1,
+                ),
+            ),
         )
     checker.fields(tree, "", _SECTIONS, ())
     version = tree.get("schema_version", _MISSING)
@@ -229,14 +265,20 @@ def build_dataset(tree: Any, filename: str) -> tuple[Dataset, tuple[Problem, ...
     errors = tuple(p for p in checker.problems if not p.warning)
     if errors:
         raise DatasetError(filename, tuple(checker.problems))
-    dataset = Dataset.build(sources.values(), cities.values(), indicators.values(), observations, origin=filename)
+    dataset = Dataset.build(
+        sources.values(), cities.values(), indicators.values(), observations, origin=filename
+    )
     warnings = tuple(checker.problems) + tuple(_yoy_warnings(observations, checker.yoy_positions))
     return dataset, warnings
 
 
-def _unique_id(checker: _Checker, seen: dict[str, Any], record_id: str, path: str, record: YMap, what: str) -> bool:
+def _unique_id(
+    checker: _Checker, seen: dict[str, Any], record_id: str, path: str, record: YMap, what: str
+) -> bool:
     if record_id in seen:
-        checker.error(f"duplicate {what} id {record_id!r}", f"{path}.id", record.value_positions["id"])
+        checker.error(
+            f"duplicate {what} id {record_id!r}", f"{path}.id", record.value_positions["id"]
+        )
         return False
     return True
 
@@ -244,18 +286,30 @@ def _unique_id(checker: _Checker, seen: dict[str, Any], record_id: str, path: st
 def _sources(checker: _Checker, tree: YMap) -> dict[str, Source]:
     result: dict[str, Source] = {}
     for path, record in checker.records(tree, "sources"):
-        checker.fields(record, path, ("id", "title", "title_en", "publisher", "published", "languages"), ())
-        source_id = checker.text(record, "id", path, _SLUG, "a lowercase slug (letters, digits, hyphens)")
+        checker.fields(
+            record, path, ("id", "title", "title_en", "publisher", "published", "languages"), ()
+        )
+        source_id = checker.text(
+            record, "id", path, _SLUG, "a lowercase slug (letters, digits, hyphens)"
+        )
         title = checker.text(record, "title", path)
         title_en = checker.text(record, "title_en", path)
         publisher = checker.text(record, "publisher", path)
         published = record.get("published", _MISSING)
         if isinstance(published, dt.date) and not isinstance(published, dt.datetime):
             published = published.isoformat()
-        elif published is not _MISSING and not (isinstance(published, str) and _PUBLISHED.match(published)):
-            checker.error(f"must be a date as YYYY, YYYY-MM or YYYY-MM-DD, got {_kind_of(published)}", f"{path}.published", record.value_positions["published"])
+        elif published is not _MISSING and not (
+            isinstance(published, str) and _PUBLISHED.match(published)
+        ):
+            checker.error(
+                f"must be a date as YYYY, YYYY-MM or YYYY-MM-DD, got {_kind_of(published)}",
+                f"{path}.published",
+                record.value_positions["published"],
+            )
             published = _MISSING
-        languages = checker.texts(record, "languages", path, _LANGUAGE, "a language code such as en or zh")
+        languages = checker.texts(
+            record, "languages", path, _LANGUAGE, "a language code such as en or zh"
+        )
         if _missing(source_id, title, title_en, publisher, published, languages):
             checker.broken.add(str(record.get("id")))
             continue
@@ -264,11 +318,23 @@ def _sources(checker: _Checker, tree: YMap) -> dict[str, Source]:
     return result
 
 
-def _claim_names(checker: _Checker, owners: dict[str, str], names: Iterable[str], owner: str, path: str, record: YMap, what: str) -> None:
+def _claim_names(
+    checker: _Checker,
+    owners: dict[str, str],
+    names: Iterable[str],
+    owner: str,
+    path: str,
+    record: YMap,
+    what: str,
+) -> None:
     for name in dict.fromkeys(fold(n) for n in names):
         other = owners.setdefault(name, owner)
         if other != owner:
-            checker.error(f"name or alias {name!r} is claimed by {what} {other!r} and {owner!r}", path, record.position)
+            checker.error(
+                f"name or alias {name!r} is claimed by {what} {other!r} and {owner!r}",
+                path,
+                record.position,
+            )
 
 
 def _cities(checker: _Checker, tree: YMap) -> dict[str, City]:
@@ -276,7 +342,9 @@ def _cities(checker: _Checker, tree: YMap) -> dict[str, City]:
     owners: dict[str, str] = {}
     for path, record in checker.records(tree, "cities"):
         checker.fields(record, path, ("id", "name", "name_zh", "kind"), ("aliases",))
-        city_id = checker.text(record, "id", path, _SLUG, "a lowercase slug (letters, digits, hyphens)")
+        city_id = checker.text(
+            record, "id", path, _SLUG, "a lowercase slug (letters, digits, hyphens)"
+        )
         name = checker.text(record, "name", path)
         name_zh = checker.text(record, "name_zh", path)
         aliases = checker.texts(record, "aliases", path)
@@ -296,8 +364,12 @@ def _indicators(checker: _Checker, tree: YMap) -> dict[str, Indicator]:
     result: dict[str, Indicator] = {}
     owners: dict[str, str] = {}
     for path, record in checker.records(tree, "indicators"):
-        checker.fields(record, path, ("id", "name", "category", "unit", "measure", "description"), ("aliases",))
-        indicator_id = checker.text(record, "id", path, _SNAKE, "a snake_case id (lowercase letters, digits, underscores)")
+        checker.fields(
+            record, path, ("id", "name", "category", "unit", "measure", "description"), ("aliases",)
+        )
+        indicator_id = checker.text(
+            record, "id", path, _SNAKE, "a snake_case id (lowercase letters, digits, underscores)"
+        )
         name = checker.text(record, "name", path)
         aliases = checker.texts(record, "aliases", path)
         aliases = () if aliases is _MISSING and "aliases" not in record else aliases
@@ -315,27 +387,37 @@ def _indicators(checker: _Checker, tree: YMap) -> dict[str, Indicator]:
     return result
 
 
-def _reference(checker: _Checker, record: YMap, key: str, path: str, known: dict[str, Any], what: str) -> str | Any:
+def _reference(
+    checker: _Checker, record: YMap, key: str, path: str, known: dict[str, Any], what: str
+) -> str | Any:
     def check(value: Any) -> str | None:
         if not isinstance(value, str):
             return f"must be a {what} id, got {_kind_of(value)}"
         if value in checker.broken:
             return None  # already reported where it is defined
         if value not in known:
-            hint = did_you_mean(value, known) or (f" (defined: {', '.join(sorted(known)[:12])})" if known else f" (no {what}s are defined)")
+            hint = did_you_mean(value, known) or (
+                f" (defined: {', '.join(sorted(known)[:12])})"
+                if known
+                else f" (no {what}s are defined)"
+            )
             return f"unknown {what} {value!r}{hint}"
         return None
 
     return checker.value(record, key, path, check)
 
 
-def _change(checker: _Checker, record: YMap, path: str) -> ReportedChange | None | Any:
+def _change(checker: _Checker, record: YMap, path: str) -> ReportedChange | Any | None:
     if "yoy" not in record:
         return None
     value = record["yoy"]
     yoy_path = f"{path}.yoy"
     if not isinstance(value, YMap):
-        checker.error(f"must be a mapping such as {{percent: 10.6}} or {{absolute: 9.3}}, got {_kind_of(value)}", yoy_path, record.value_positions["yoy"])
+        checker.error(
+            f"must be a mapping such as {{percent: 10.6}} or {{absolute: 9.3}}, got {_kind_of(value)}",
+            yoy_path,
+            record.value_positions["yoy"],
+        )
         return _MISSING
     checker.fields(value, yoy_path, (), ("percent", "absolute", "qualifier"))
     kinds = [k for k in ("percent", "absolute") if k in value]
@@ -343,7 +425,11 @@ def _change(checker: _Checker, record: YMap, path: str) -> ReportedChange | None
         checker.error("needs exactly one of 'percent' or 'absolute'", yoy_path, value.position)
         return _MISSING
     amount = checker.number(value, kinds[0], yoy_path)
-    qualifier = checker.choice(value, "qualifier", yoy_path, Qualifier, "qualifier") if "qualifier" in value else Qualifier.EXACT
+    qualifier = (
+        checker.choice(value, "qualifier", yoy_path, Qualifier, "qualifier")
+        if "qualifier" in value
+        else Qualifier.EXACT
+    )
     if _missing(amount, qualifier):
         return _MISSING
     return ReportedChange(ChangeKind(kinds[0]), amount, qualifier)
@@ -352,7 +438,13 @@ def _change(checker: _Checker, record: YMap, path: str) -> ReportedChange | None
 _NON_NEGATIVE = frozenset(Unit) - {Unit.PERCENT}
 
 
-def _observations(checker: _Checker, tree: YMap, sources: dict[str, Source], cities: dict[str, City], indicators: dict[str, Indicator]) -> list[Observation]:
+def _observations(
+    checker: _Checker,
+    tree: YMap,
+    sources: dict[str, Source],
+    cities: dict[str, City],
+    indicators: dict[str, Indicator],
+) -> list[Observation]:
     result: list[Observation] = []
     seen: dict[tuple[Any, ...], str] = {}
     required = ("indicator", "city", "year", "value", "qualifier", "period", "source", "locator")
@@ -374,21 +466,62 @@ def _observations(checker: _Checker, tree: YMap, sources: dict[str, Source], cit
         if period is Period.AS_OF and as_of is None:
             checker.error("period 'as_of' needs an as_of date (YYYY-MM-DD)", path, record.position)
             continue
-        if period not in (Period.AS_OF, Period.CUMULATIVE, _MISSING) and as_of not in (None, _MISSING):
-            checker.error(f"as_of only goes with period as_of or cumulative, not {period.value!r}", f"{path}.as_of", record.value_positions["as_of"])
+        if period not in (Period.AS_OF, Period.CUMULATIVE, _MISSING) and as_of not in (
+            None,
+            _MISSING,
+        ):
+            checker.error(
+                f"as_of only goes with period as_of or cumulative, not {period.value!r}",
+                f"{path}.as_of",
+                record.value_positions["as_of"],
+            )
             continue
-        if _missing(indicator_id, city_id, source_id, year, value, qualifier, period, locator, as_of, yoy, scope, note):
+        if _missing(
+            indicator_id,
+            city_id,
+            source_id,
+            year,
+            value,
+            qualifier,
+            period,
+            locator,
+            as_of,
+            yoy,
+            scope,
+            note,
+        ):
             continue
         if {indicator_id, city_id, source_id} & checker.broken:
             continue
         unit = indicators[indicator_id].unit
         if unit in _NON_NEGATIVE and value < 0:
-            checker.error(f"{value} is negative, but {indicator_id} is measured in {unit.value}", f"{path}.value", record.value_positions["value"])
+            checker.error(
+                f"{value} is negative, but {indicator_id} is measured in {unit.value}",
+                f"{path}.value",
+                record.value_positions["value"],
+            )
             continue
         if unit is Unit.RANK and (value < 1 or not float(value).is_integer()):
-            checker.error(f"a rank must be a whole number from 1, got {value}", f"{path}.value", record.value_positions["value"])
+            checker.error(
+                f"a rank must be a whole number from 1, got {value}",
+                f"{path}.value",
+                record.value_positions["value"],
+            )
             continue
-        observation = Observation(indicator_id, city_id, year, value, qualifier, period, source_id, locator, as_of, yoy, scope, note)
+        observation = Observation(
+            indicator_id,
+            city_id,
+            year,
+            value,
+            qualifier,
+            period,
+            source_id,
+            locator,
+            as_of,
+            yoy,
+            scope,
+            note,
+        )
         if observation.key in seen:
             checker.error(
                 f"duplicate observation of {indicator_id} for {city_id} in {year} ({observation.period_label}"
@@ -403,17 +536,30 @@ def _observations(checker: _Checker, tree: YMap, sources: dict[str, Source], cit
     return result
 
 
-def _yoy_warnings(observations: list[Observation], positions: list[Position | None]) -> Iterable[Problem]:
+def _yoy_warnings(
+    observations: list[Observation], positions: list[Position | None]
+) -> Iterable[Problem]:
     """Stated year-on-year changes that two consecutive observed years contradict."""
     by_key = {o.key: (index, o) for index, o in enumerate(observations)}
     for index, current in enumerate(observations):
         if current.yoy is None or current.period not in (Period.YEAR, Period.YEAR_END):
             continue
-        previous_key = (current.indicator, current.city, current.year - 1, current.period, None, current.scope)
+        previous_key = (
+            current.indicator,
+            current.city,
+            current.year - 1,
+            current.period,
+            None,
+            current.scope,
+        )
         if previous_key not in by_key:
             continue
         _, previous = by_key[previous_key]
-        if not (previous.qualifier.is_exact and current.qualifier.is_exact and current.yoy.qualifier.is_exact):
+        if not (
+            previous.qualifier.is_exact
+            and current.qualifier.is_exact
+            and current.yoy.qualifier.is_exact
+        ):
             continue
         if current.yoy.kind is ChangeKind.PERCENT:
             bounds = relative_change_bounds(previous.value, current.value)

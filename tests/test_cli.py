@@ -1,0 +1,305 @@
+"""The command line: exit codes, exact error lines, and output of every command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ipstats import __version__
+from ipstats.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert (code, out) == (0, f"ipstats {__version__}\n")
+
+
+def test_main_job_on_shipped_data() -> None:
+    code, out, err = run("compare", "shanghai", "shenzhen", "--metric", "pct", "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    by_year = {r["year"]: r for r in rows}
+    assert by_year["2024"]["shanghai"] == "6822"
+    assert by_year["2024"]["shenzhen"] == "16300"
+    assert by_year["2024"]["difference"] == "-9478"
+    assert float(by_year["2024"]["ratio"]) == pytest.approx(6822 / 16300)
+    assert by_year["2024"]["shanghai_source"] == "sh-brief-2025"
+    assert by_year["2024"]["shenzhen_source"] == "sz-ip-2024"
+    assert by_year["2023"]["shanghai"] == "6185"
+    assert by_year["2023"]["shenzhen"] == ""
+    assert by_year["2023"]["difference"] == ""
+
+
+def test_main_job_as_a_table_names_values_units_and_sources() -> None:
+    code, out, _ = run("compare", "shanghai", "shenzhen", "--metric", "pct", "--format", "table")
+    assert code == 0
+    assert "6,822" in out and "16,300" in out and "-9,478" in out
+    assert "sz-ip-2024: Intellectual Property in Shenzhen 2024" in out
+
+
+def test_names_resolve_in_any_case_and_chinese() -> None:
+    code, out, _ = run("compare", "SH", "深圳", "-m", "PCT", "--year", "2024", "-f", "json")
+    assert code == 0
+    (row,) = json.loads(out)
+    assert (row["shanghai"], row["shenzhen"], row["year"]) == (6822, 16300, 2024)
+
+
+def test_unknown_city_is_a_usage_error_with_suggestion() -> None:
+    code, out, err = run("compare", "shanghai", "shenzen", "--metric", "pct")
+    assert code == 2
+    assert out == ""
+    assert err.startswith("Error: unknown city 'shenzen'; did you mean: shenzhen?")
+    assert err.count("\n") == 1
+
+
+def test_unknown_metric_is_a_usage_error() -> None:
+    code, _, err = run("compare", "shanghai", "shenzhen", "--metric", "pcx")
+    assert code == 2
+    assert err.startswith("Error: unknown metric 'pcx'; did you mean: pct?")
+
+
+def test_year_with_no_data_says_what_exists(tiny_path: Path) -> None:
+    code, out, err = run(
+        "--data", str(tiny_path), "compare", "alpha", "beta", "-m", "widgets", "--year", "2023"
+    )
+    assert code == 1
+    assert out == ""
+    assert err == (
+        "Error: no widgets_granted for alpha, beta in 2023; alpha has it for 2021, 2022, 2024; "
+        "beta has it for 2024\n"
+    )
+
+
+def test_implausible_year_option() -> None:
+    code, _, err = run("compare", "shanghai", "shenzhen", "-m", "pct", "--year", "20244")
+    assert code == 2
+    assert err == "Error: --year 20244 is not a plausible year (1900-2100)\n"
+
+
+def test_non_numeric_year_option_is_a_usage_error() -> None:
+    code, _, err = run("compare", "shanghai", "shenzhen", "-m", "pct", "--year", "abc")
+    assert code == 2
+    assert err == "Error: --year 'abc' is not a year; give one such as 2024\n"
+
+
+def test_from_later_than_to() -> None:
+    code, _, err = run("list", "observations", "--from", "2024", "--to", "2021")
+    assert code == 2
+    assert err == "Error: --from 2024 is later than --to 2021\n"
+
+
+def test_compare_needs_two_cities() -> None:
+    code, _, err = run("compare", "shanghai", "--metric", "pct")
+    assert code == 2
+    assert err.startswith("Error: compare needs at least two cities")
+
+
+def test_validate_shipped_dataset() -> None:
+    code, out, _ = run("validate")
+    assert code == 0
+    assert ": valid: 5 sources" in out or ": valid: 4 sources" in out
+
+
+def test_validate_reports_every_problem_and_exits_1(write_dataset, tiny_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = tiny_path.read_text(encoding="utf-8")
+    bad = write_dataset(
+        text.replace("value: 242,", "value: x,").replace("kind: country", "kind: planet"),
+        "bad.yaml",
+    )
+    code, out, err = run("validate", str(bad))
+    assert code == 1
+    assert out == ""
+    lines = err.splitlines()
+    assert lines[0].startswith(f"error: {bad}:29:11: cities[2].kind: unknown city kind 'planet'")
+    assert lines[1].startswith(f"error: {bad}:67:65: observations[3].value: must be a number")
+    assert lines[-1] == f"Error: {bad} is not a valid dataset (2 problems)"
+
+
+def test_validate_summary_counts(tiny_path: Path) -> None:
+    code, out, _ = run("validate", str(tiny_path))
+    assert code == 0
+    assert out == f"{tiny_path}: valid: 2 sources, 3 cities, 5 indicators, 13 observations\n"
+
+
+def test_broken_dataset_in_any_command_is_one_error_line(write_dataset) -> None:  # type: ignore[no-untyped-def]
+    bad = write_dataset("schema_version: 1\nsources: [\n", "broken.yaml")
+    code, out, err = run("--data", str(bad), "compare", "shanghai", "shenzhen", "-m", "pct")
+    assert code == 1
+    assert out == ""
+    assert err.startswith(f"Error: invalid dataset {bad}:")
+    assert err.count("\n") == 1
+
+
+def test_data_from_environment_variable(tiny_path: Path) -> None:
+    code, out, _ = run("list", "cities", "-f", "csv", env={"IPSTATS_DATA": str(tiny_path)})
+    assert code == 0
+    assert [r["id"] for r in csv.DictReader(io.StringIO(out))] == ["alpha", "beta", "nation"]
+
+
+def test_option_beats_environment(tiny_path: Path, write_dataset) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run(
+        "--data", str(tiny_path), "list", "cities", env={"IPSTATS_DATA": "/nonexistent.yaml"}
+    )
+    assert code == 0, err
+
+
+def test_missing_data_file() -> None:
+    code, _, err = run("--data", "/nonexistent/x.yaml", "list", "cities")
+    assert code == 1
+    assert err == "Error: invalid dataset /nonexistent/x.yaml: no such file\n"
+
+
+def test_list_observations_filters(tiny_path: Path) -> None:
+    code, out, _ = run(
+        "--data",
+        str(tiny_path),
+        "list",
+        "observations",
+        "--city",
+        "beta",
+        "--from",
+        "2024",
+        "-f",
+        "csv",
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {(r["indicator"], r["year"]) for r in rows} == {
+        ("widgets_granted", "2024"),
+        ("valid_widgets", "2024"),
+        ("funding_amount", "2025"),
+    }
+    assert {r["city"] for r in rows} == {"beta"}
+
+
+def test_list_observations_no_match_exits_1(tiny_path: Path) -> None:
+    code, _, err = run("--data", str(tiny_path), "list", "observations", "--city", "nation")
+    assert code == 1
+    assert err == "Error: no observations match these filters\n"
+
+
+def test_list_indicators_search_and_category(tiny_path: Path) -> None:
+    code, out, _ = run(
+        "--data",
+        str(tiny_path),
+        "list",
+        "indicators",
+        "--search",
+        "widget",
+        "--category",
+        "creation",
+        "-f",
+        "csv",
+    )
+    assert code == 0
+    assert [r["id"] for r in csv.DictReader(io.StringIO(out))] == [
+        "valid_widgets",
+        "widgets_granted",
+    ]
+
+
+def test_default_format_in_a_pipe_is_tsv(tiny_path: Path) -> None:
+    code, out, _ = run("--data", str(tiny_path), "list", "sources")
+    assert code == 0
+    assert out.splitlines()[0].split("\t")[:2] == ["id", "title_en"]
+
+
+def test_show_indicator_and_city(tiny_path: Path) -> None:
+    code, out, _ = run("--data", str(tiny_path), "show", "widget_s", "-f", "csv")
+    assert code == 0
+    assert "description,Share of widget cases among all cases." in out
+    assert "alpha,2023,widget_share,9.4,percent,exact,year" in out
+    code, out, _ = run("--data", str(tiny_path), "show", "甲", "-f", "csv")
+    assert code == 0
+    assert 'widgets_granted,Widgets granted,creation,"2021, 2022, 2024",3' in out
+
+
+def test_show_unknown_name(tiny_path: Path) -> None:
+    code, _, err = run("--data", str(tiny_path), "show", "zzz")
+    assert code == 2
+    assert err.startswith("Error: no indicator or city named 'zzz'")
+
+
+def test_growth_command(tiny_path: Path) -> None:
+    code, out, _ = run("--data", str(tiny_path), "growth", "alpha", "-m", "widgets", "-f", "json")
+    assert code == 0
+    rows = json.loads(out)
+    kinds = [(r["kind"], r["year"]) for r in rows]
+    assert kinds == [
+        ("observed", 2021),
+        ("observed", 2022),
+        ("implied", 2023),
+        ("observed", 2024),
+        ("span", 2024),
+    ]
+    implied = rows[2]
+    assert implied["value"] == pytest.approx(110.0)
+    span = rows[-1]
+    assert span["cagr_pct"] == pytest.approx(((121 / 100) ** (1 / 3) - 1) * 100)
+    code, out, _ = run(
+        "--data", str(tiny_path), "growth", "alpha", "-m", "widgets", "--no-implied", "-f", "json"
+    )
+    assert "implied" not in {r["kind"] for r in json.loads(out)}
+
+
+def test_export_csv_contract(tiny_path: Path) -> None:
+    code, out, _ = run("--data", str(tiny_path), "export")
+    assert code == 0
+    reader = csv.DictReader(io.StringIO(out))
+    assert {"city", "year", "indicator", "value", "unit", "qualifier", "period", "source"} <= set(
+        reader.fieldnames or []
+    )
+    rows = list(reader)
+    assert len(rows) == 13
+    assert rows[0]["value"].lstrip("-").replace(".", "").isdigit()
+
+
+def test_export_to_file_is_atomic_and_reports(tiny_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    code, out, err = run("--data", str(tiny_path), "export", "-f", "jsonl", "-o", str(target))
+    assert code == 0
+    assert out == ""
+    assert err == f"wrote 13 rows to {target}\n"
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 13
+
+
+def test_export_into_missing_directory(tiny_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "nope" / "out.csv"
+    code, _, err = run("--data", str(tiny_path), "export", "-o", str(target))
+    assert code == 1
+    assert err == f"Error: cannot write {target}: directory {target.parent} does not exist\n"
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for args in (
+        ["validate"],
+        ["list", "cities"],
+        ["list", "indicators"],
+        ["list", "sources"],
+        ["list", "observations"],
+        ["show"],
+        ["compare"],
+        ["growth"],
+        ["export"],
+    ):
+        code, out, _ = run(*args, "--help")
+        assert code == 0, args
+        assert "Example: ipstats " in out, args
+
+
+def test_debug_shows_traceback(tiny_path: Path) -> None:
+    result = runner.invoke(app, ["--debug", "--data", str(tiny_path), "compare", "alpha", "zzz"])
+    assert result.exception is not None
+    assert type(result.exception).__name__ == "UsageError"

@@ -1,0 +1,91 @@
+"""ipstats.precision: how precisely a published number is known, and stated-change checks."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ipstats.precision import absolute_change_bounds, agrees, half_unit, relative_change_bounds
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (179300, 50),  # 17.93万: known to the nearest hundred
+        (10000, 5000),
+        (-25000, 500),
+        (12000.0, 500),  # a float holding a whole number reads like the integer
+        (9990, 0.5),  # below ten thousand trailing zeros are exact
+        (100, 0.5),
+        (6185, 0.5),
+        (7, 0.5),
+        (0, 0.5),
+        (20.51, 0.005),
+        (5.3, 0.05),
+        (-5.25, 0.005),
+    ],
+)
+def test_half_unit(value: float, expected: float) -> None:
+    assert half_unit(value) == pytest.approx(expected)
+
+
+def test_relative_change_bounds_widen_by_both_roundings() -> None:
+    low, high = relative_change_bounds(6185, 6822)  # type: ignore[misc]
+    assert low == pytest.approx((6821.5 / 6185.5 - 1) * 100)
+    assert high == pytest.approx((6822.5 / 6184.5 - 1) * 100)
+    assert low < (6822 / 6185 - 1) * 100 < high
+
+
+@pytest.mark.parametrize("previous", [0, -5])
+def test_relative_change_bounds_none_when_previous_not_positive(previous: int) -> None:
+    assert relative_change_bounds(previous, 10) is None
+
+
+def test_absolute_change_bounds() -> None:
+    assert absolute_change_bounds(100, 110) == (9, 11)
+    assert absolute_change_bounds(179300, 182000) == (2150, 3250)  # +-50 and +-500
+
+
+def test_stated_change_within_rounding_agrees() -> None:
+    assert agrees(relative_change_bounds(6185, 6822), 10.3)  # type: ignore[arg-type]
+
+
+def test_stated_change_beyond_rounding_disagrees() -> None:
+    assert not agrees(relative_change_bounds(6185, 6822), 10.5)  # type: ignore[arg-type]
+    assert not agrees(relative_change_bounds(101, 111), 20)  # type: ignore[arg-type]
+    assert agrees(relative_change_bounds(101, 111), 9.9)  # type: ignore[arg-type]
+
+
+def test_small_round_numbers_are_exact() -> None:
+    # 100 -> 110 is exactly +10%: a stated +20% is wrong, a stated +10% is right.
+    assert not agrees(relative_change_bounds(100, 110), 20)  # type: ignore[arg-type]
+    assert agrees(relative_change_bounds(100, 110), 10)  # type: ignore[arg-type]
+
+
+def test_large_round_numbers_are_read_as_rounded() -> None:
+    # 20000 could be 15000..25000 and 22000 could be 21500..22500: +10% and +30% both fit.
+    bounds = relative_change_bounds(20000, 22000)
+    assert bounds == pytest.approx(((21500 / 25000 - 1) * 100, (22500 / 15000 - 1) * 100))
+    assert agrees(bounds, 30)  # type: ignore[arg-type]
+    assert not agrees(bounds, 51)  # type: ignore[arg-type]
+
+
+def test_agrees_uses_the_stated_values_own_rounding() -> None:
+    # A stated 10 (read as 9.5..10.5) reaches a computed 10.02..10.2; a stated 9.9 does not.
+    assert agrees((10.02, 10.2), 10)
+    assert not agrees((10.02, 10.2), 9.9)
+    assert not agrees((10.02, 10.2), 10.3)
+
+
+@given(
+    previous=st.integers(min_value=1, max_value=10**9),
+    current=st.integers(min_value=0, max_value=10**9),
+)
+def test_bounds_contain_the_computed_change(previous: int, current: int) -> None:
+    bounds = relative_change_bounds(previous, current)
+    assert bounds is not None
+    computed = (current / previous - 1) * 100
+    assert bounds[0] <= computed <= bounds[1]
+    # A source that rounds the true change to one decimal is never flagged.
+    assert agrees(bounds, round(computed, 1))
