@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -203,6 +203,9 @@ SearchOpt = Annotated[
         show_default=False,
     ),
 ]
+ChartOpt = Annotated[
+    bool, typer.Option("--chart", help="Also draw a bar chart (terminal table output only).")
+]
 NoSanitizeOpt = Annotated[
     bool,
     typer.Option(
@@ -260,9 +263,16 @@ def _filter(
 
 
 def _emit(
-    ctx: typer.Context, tables: Iterable[Table], fmt: Format | None, sanitize: bool = True
+    ctx: typer.Context,
+    tables: Iterable[Table],
+    fmt: Format | None,
+    sanitize: bool = True,
+    chart: Callable[[], Any] | None = None,
 ) -> None:
-    """Print tables: Rich on a terminal, TSV in a pipe, or the format asked for."""
+    """Print tables: Rich on a terminal, TSV in a pipe, or the format asked for.
+
+    ``chart`` draws a picture of the result; it is shown only with table output.
+    """
     chosen = fmt or (Format.TABLE if sys.stdout.isatty() else Format.TSV)
     if chosen is Format.TABLE:
         from rich.console import Console
@@ -272,6 +282,8 @@ def _emit(
         console = Console(no_color=not _state(ctx).color, highlight=False, soft_wrap=False)
         for table in tables:
             console.print(rich_table(table))
+        if chart is not None:
+            console.print(chart())
         return
     out = sys.stdout
     for index, table in enumerate(tables):
@@ -433,6 +445,7 @@ def compare(
     metric: MetricOpt = None,
     year: YearOpt = None,
     fmt: FormatOpt = None,
+    chart: ChartOpt = False,
 ) -> None:
     """Compare cities side by side, with difference and ratio.
 
@@ -452,7 +465,14 @@ def compare(
         result = compare_all(ds, found, pinned)
     else:
         result = compare_metric(ds, found, resolve.indicator(ds, metric), pinned)
-    _emit(ctx, [result.to_table()], fmt)
+    picture = None
+    if chart:
+        if result.metric is None:
+            raise UsageError("--chart needs --metric: a chart shows one metric")
+        from ipstats.render import compare_chart
+
+        picture = lambda: compare_chart(result)  # noqa: E731
+    _emit(ctx, [result.to_table()], fmt, chart=picture)
 
 
 @app.command()
@@ -466,6 +486,7 @@ def growth(
         bool, typer.Option("--no-implied", help="Hide values implied by a stated growth rate.")
     ] = False,
     fmt: FormatOpt = None,
+    chart: ChartOpt = False,
 ) -> None:
     """Year-on-year change, span change and CAGR, beside the growth the sources state.
 
@@ -480,7 +501,12 @@ def growth(
     indicator = ds.indicator(where.indicators[0]) if where.indicators else None
     result = compute(ds, found, indicator, where.year_from, where.year_to, implied=not no_implied)
     del resolve
-    _emit(ctx, [result.to_table()], fmt)
+    picture = None
+    if chart:
+        from ipstats.render import growth_charts
+
+        picture = lambda: growth_charts(result)  # noqa: E731
+    _emit(ctx, [result.to_table()], fmt, chart=picture)
 
 
 class ExportFormat(StrEnum):

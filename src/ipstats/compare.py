@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ipstats.errors import NoDataError
-from ipstats.model import City, Dataset, Indicator, Number, Observation, Period
+from ipstats.model import City, Dataset, Indicator, Number, Observation
 from ipstats.query import Filter, primary, reported_yoy_text, select, source_lines, years_text
 from ipstats.table import Column, Kind, Table
 
@@ -131,10 +131,7 @@ def _pair(indicator: Indicator, year: int, values: tuple[Observation | None, ...
         first and first.qualifier.is_exact and second and second.qualifier.is_exact
     )
     scope_differs = len(present) > 1 and len({o.scope for o in present}) > 1
-    calendar = {o.period in (Period.YEAR, Period.YEAR_END) for o in present}
-    period_differs = len(present) > 1 and (
-        len({o.period_label for o in present}) > 1 or calendar != {True}
-    )
+    period_differs = len(present) > 1 and len({o.period_label for o in present}) > 1
     return ComparedRow(
         indicator, year, values, difference, ratio, bounded, scope_differs, period_differs
     )

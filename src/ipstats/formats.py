@@ -68,17 +68,21 @@ def delimited(
             yield "\t".join(_tsv_text(_cell(record[k], sanitize)) for k in keys) + "\n"
         return
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if header:
-        writer.writerow(keys)
-    for record in table.records():
-        writer.writerow([_cell(record[k], sanitize) for k in keys])
-        yield buffer.getvalue()
+    # The csv module only quotes line-break characters that occur in its line terminator, so
+    # write with "\r\n" (a lone CR in a cell gets quoted too) and end each line with "\n".
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(cells: list[str]) -> str:
+        writer.writerow(cells)
+        text = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-    rest = buffer.getvalue()
-    if rest:
-        yield rest
+        return text[:-2] + "\n"
+
+    if header:
+        yield line(keys)
+    for record in table.records():
+        yield line([_cell(record[k], sanitize) for k in keys])
 
 
 def _json_value(value: Any) -> Any:

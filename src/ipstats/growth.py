@@ -280,12 +280,9 @@ def growth(
     for city in cities:
         for ind in indicators:
             s = build_series(dataset, city, ind, year_from, year_to, implied)
-            if (
-                indicator is not None
-                or sum(1 for p in s.points if p.kind is not PointKind.SPAN) >= 2
-            ):
-                if s.points:
-                    result.append(s)
+            points = sum(1 for p in s.points if p.kind is not PointKind.SPAN)
+            if points >= 2 or (indicator is not None and points):
+                result.append(s)
     if not result:
         what = indicator.id if indicator else "indicator with two or more years"
         span = (

@@ -76,3 +76,69 @@ def rich_table(table: Table) -> RenderableType:
     if lines:
         parts.append(Text("\n".join(lines), style="dim"))
     return Group(*parts)
+
+
+# Charts: terminal-only pictures of compare and growth results.
+
+_FULL, _IMPLIED, _BOUND = "█", "░", "▒"
+CHART_WIDTH = 40
+
+
+def _bar_lines(bars: list[tuple[str, float, str, str]], width: int = CHART_WIDTH) -> Text:
+    """Horizontal bars scaled to the largest value: (label, value, style, shown value)."""
+    text = Text()
+    if not bars:
+        return text
+    top = max(abs(value) for _, value, _, _ in bars) or 1.0
+    label_width = max(len(label) for label, _, _, _ in bars)
+    for label, value, style, shown in bars:
+        length = max(1, round(abs(value) / top * width)) if value else 0
+        glyph = {"implied": _IMPLIED, "bound": _BOUND}.get(style, _FULL)
+        text.append(f"{label:<{label_width}} ")
+        text.append(glyph * length, style={"implied": "dim", "bound": "yellow"}.get(style, "cyan"))
+        text.append(f" {shown}\n")
+    return text
+
+
+_LEGEND = f"{_FULL} observed  {_BOUND} bound or approximation  {_IMPLIED} implied"
+
+
+def compare_chart(comparison: Any) -> RenderableType:
+    """One bar per city for the metric, in the latest year they share (or the pinned year)."""
+    rows = comparison.rows
+    shared = [r for r in rows if all(v is not None for v in r.values)]
+    row = (shared or rows)[-1]
+    bars = []
+    for city, observation in zip(comparison.cities, row.values, strict=True):
+        if observation is None:
+            continue
+        style = "full" if observation.qualifier.is_exact else "bound"
+        shown = observation.qualifier.symbol + format_number(observation.value)
+        bars.append((city.name, float(observation.value), style, shown))
+    unit = row.indicator.unit.label
+    title = Text(f"{row.indicator.name}, {row.year} ({unit})\n", style="bold")
+    return Group(title, _bar_lines(bars), Text(_LEGEND, style="dim"))
+
+
+def growth_charts(result: Any) -> RenderableType:
+    """One chart per series: a bar per year, implied years drawn hollow."""
+    parts: list[RenderableType] = []
+    for series in result.series:
+        bars = []
+        for point in series.points:
+            if point.kind.value == "span":
+                continue
+            style = (
+                "implied"
+                if point.kind.value == "implied"
+                else ("full" if point.qualifier.is_exact else "bound")
+            )
+            shown = point.qualifier.symbol + format_number(
+                round(point.value, 2) if isinstance(point.value, float) else point.value
+            )
+            bars.append((str(point.year), float(point.value), style, shown))
+        unit = series.indicator.unit.label
+        parts.append(Text(f"{series.city.name}: {series.indicator.name} ({unit})", style="bold"))
+        parts.append(_bar_lines(bars))
+    parts.append(Text(_LEGEND, style="dim"))
+    return Group(*parts)

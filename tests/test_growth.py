@@ -1,0 +1,318 @@
+"""ipstats.growth: year-on-year change, span change, CAGR and values implied by stated growth."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ipstats.errors import NoDataError
+from ipstats.growth import Growth, PointKind, cagr, cagr_blank_reason, growth
+from ipstats.model import (
+    Category,
+    ChangeKind,
+    City,
+    CityKind,
+    Dataset,
+    Indicator,
+    Measure,
+    Observation,
+    Period,
+    Qualifier,
+    ReportedChange,
+    Source,
+    Unit,
+)
+
+SOURCE = Source("src", "报告", "Report", "Office", "2025", ("zh",))
+CITY = City("alpha", "Alpha", "甲城", (), CityKind.CITY)
+
+
+def make_dataset(unit: Unit, *observations: Observation) -> Dataset:
+    """One city and one indicator ('metric') in the given unit, holding the observations."""
+    indicator = Indicator(
+        "metric", "Metric", (), Category.CREATION, unit, Measure.FLOW, "A metric."
+    )
+    return Dataset.build((SOURCE,), (CITY,), (indicator,), observations)
+
+
+def obs(
+    year: int,
+    value: float,
+    yoy: float | None = None,
+    *,
+    yoy_kind: ChangeKind = ChangeKind.PERCENT,
+    qualifier: Qualifier = Qualifier.EXACT,
+) -> Observation:
+    reported = ReportedChange(yoy_kind, yoy) if yoy is not None else None
+    return Observation(
+        "metric", "alpha", year, value, qualifier, Period.YEAR, "src", "p. 1", yoy=reported
+    )
+
+
+def records_of(dataset: Dataset, **options: Any) -> list[dict[str, Any]]:
+    return growth(dataset, (CITY,), dataset.indicator("metric"), **options).to_records()
+
+
+def tiny_growth(tiny: Dataset, indicator: str, **options: Any) -> Growth:
+    return growth(tiny, (tiny.city("alpha"),), tiny.indicator(indicator), **options)
+
+
+def by_year(records: list[dict[str, Any]], kind: str) -> dict[int, dict[str, Any]]:
+    return {r["year"]: r for r in records if r["kind"] == kind}
+
+
+def test_observed_rows_change_from_the_previous_observed_year(tiny: Dataset) -> None:
+    records = tiny_growth(tiny, "widgets_granted", implied=False).to_records()
+    assert [(r["kind"], r["year"]) for r in records] == [
+        ("observed", 2021),
+        ("observed", 2022),
+        ("observed", 2024),
+        ("span", 2024),
+    ]
+    first, second, third = records[:3]
+    assert (first["value"], first["from_year"], first["change"], first["change_pct"]) == (
+        100,
+        None,
+        None,
+        None,
+    )
+    assert (second["from_year"], second["change"]) == (2021, 10)
+    assert (second["reported_yoy"], second["yoy_check"]) == ("+10%", "ok")
+    assert second["change_pct"] == pytest.approx(10)
+    # 2023 is missing, so 2024 changes from 2022
+    assert (third["from_year"], third["change"]) == (2022, 11)
+    assert third["change_pct"] == pytest.approx(10)
+    assert {r["change_unit"] for r in records} == {"count"}
+
+
+def test_span_row_gives_change_and_cagr(tiny: Dataset) -> None:
+    span = by_year(tiny_growth(tiny, "widgets_granted").to_records(), "span")[2024]
+    assert (span["from_year"], span["value"], span["change"]) == (2021, 121, 21)
+    assert span["change_pct"] == pytest.approx(21)
+    assert span["cagr_pct"] == pytest.approx((1.21 ** (1 / 3) - 1) * 100)
+    assert span["note"] is None
+
+
+def test_percent_indicators_change_in_points_without_relative_change(tiny: Dataset) -> None:
+    records = tiny_growth(tiny, "widget_share").to_records()
+    observed = by_year(records, "observed")[2023]
+    assert observed["change"] == pytest.approx(4.1)
+    assert observed["change_unit"] == "pp"
+    assert observed["change_pct"] is None
+    span = by_year(records, "span")[2023]
+    assert span["change"] == pytest.approx(4.1)
+    assert span["change_pct"] is None
+    assert span["cagr_pct"] is None
+    assert span["note"] == "CAGR blank: percent values change in points"
+
+
+def test_rank_from_9_to_8_is_one_place_up(tiny: Dataset) -> None:
+    records = tiny_growth(tiny, "cluster_rank").to_records()
+    observed = by_year(records, "observed")[2021]
+    assert (observed["change"], observed["change_unit"], observed["change_pct"]) == (
+        1,
+        "places up",
+        None,
+    )
+    span = by_year(records, "span")[2021]
+    assert (span["change"], span["change_pct"], span["cagr_pct"]) == (1, None, None)
+    assert span["note"] == "CAGR blank: not meaningful for ranks"
+
+
+def test_rank_falling_is_negative_places() -> None:
+    records = records_of(make_dataset(Unit.RANK, obs(2020, 3), obs(2021, 7)))
+    assert by_year(records, "observed")[2021]["change"] == -4
+
+
+def test_cagr_formula() -> None:
+    assert cagr(100, 121, 2) == pytest.approx(10)
+    assert cagr(200, 100, 1) == pytest.approx(-50)
+    assert cagr(50, 400, 3) == pytest.approx(100)
+
+
+@pytest.mark.parametrize(
+    ("unit", "start", "years", "reason"),
+    [
+        (Unit.COUNT, 0, 3, "start value is not positive"),
+        (Unit.COUNT, -5, 3, "start value is not positive"),
+        (Unit.COUNT, 100, 0, "span of zero years"),
+        (Unit.RANK, 9, 3, "not meaningful for ranks"),
+        (Unit.PERCENT, 5.3, 3, "percent values change in points"),
+        (Unit.COUNT, 100, 3, None),
+        (Unit.CNY, 0.5, 1, None),
+    ],
+)
+def test_cagr_blank_reason(unit: Unit, start: float, years: int, reason: str | None) -> None:
+    assert cagr_blank_reason(unit, start, years) == reason
+
+
+def test_cagr_blank_when_start_is_zero() -> None:
+    records = records_of(make_dataset(Unit.COUNT, obs(2020, 0), obs(2022, 50)))
+    span = by_year(records, "span")[2022]
+    assert (span["change"], span["change_pct"], span["cagr_pct"]) == (50, None, None)
+    assert span["note"] == "CAGR blank: start value is not positive"
+    assert by_year(records, "observed")[2022]["change_pct"] is None
+
+
+def test_a_single_observation_has_no_span_row() -> None:
+    records = records_of(make_dataset(Unit.COUNT, obs(2020, 10)))
+    assert [r["kind"] for r in records] == ["observed"]
+
+
+def test_implied_value_from_next_years_stated_change(tiny: Dataset) -> None:
+    table = tiny_growth(tiny, "widgets_granted").to_table()
+    implied = by_year(table.records(), "implied")
+    assert list(implied) == [2023]
+    row = implied[2023]
+    assert row["value"] == pytest.approx(121 / 1.1)
+    assert row["qualifier"] == "about"
+    assert row["change"] is None
+    assert row["note"] == "implied by the 2024 value and its stated change +10%"
+    assert table.footnotes == (
+        "implied rows are back-calculated from the next year's stated change, not observed",
+    )
+
+
+def test_no_implied_hides_them(tiny: Dataset) -> None:
+    table = tiny_growth(tiny, "widgets_granted", implied=False).to_table()
+    assert [r for r in table.records() if r["kind"] == "implied"] == []
+    assert table.footnotes == ()
+
+
+def test_implied_value_from_an_absolute_change() -> None:
+    dataset = make_dataset(Unit.COUNT, obs(2024, 500, 120, yoy_kind=ChangeKind.ABSOLUTE))
+    implied = by_year(records_of(dataset), "implied")
+    assert implied[2023]["value"] == 380
+
+
+def test_no_implied_value_from_a_fall_of_100_percent_or_more() -> None:
+    dataset = make_dataset(Unit.COUNT, obs(2024, 0, -100))
+    assert [r["kind"] for r in records_of(dataset)] == ["observed"]
+
+
+def test_no_implied_value_before_the_first_year_asked_for(tiny: Dataset) -> None:
+    records = tiny_growth(tiny, "widgets_granted", year_from=2024).to_records()
+    assert [(r["kind"], r["year"]) for r in records] == [("observed", 2024)]
+
+
+def test_stated_change_beyond_rounding_is_flagged() -> None:
+    dataset = make_dataset(Unit.COUNT, obs(2023, 6185), obs(2024, 6822, 20))
+    result = growth(dataset, (CITY,), dataset.indicator("metric"))
+    row = by_year(result.to_records(), "observed")[2024]
+    assert (row["reported_yoy"], row["yoy_check"]) == ("+20%", "≠")
+    assert result.to_table().footnotes == (
+        "≠: the stated change disagrees with the two published values beyond rounding",
+    )
+
+
+def test_stated_change_within_rounding_is_ok() -> None:
+    dataset = make_dataset(Unit.COUNT, obs(2023, 6185), obs(2024, 6822, 10.3))
+    result = growth(dataset, (CITY,), dataset.indicator("metric"))
+    row = by_year(result.to_records(), "observed")[2024]
+    assert (row["reported_yoy"], row["yoy_check"]) == ("+10.3%", "ok")
+    assert result.to_table().footnotes == ()
+
+
+def test_stated_absolute_change_is_checked() -> None:
+    dataset = make_dataset(
+        Unit.COUNT, obs(2023, 6185), obs(2024, 6822, 600, yoy_kind=ChangeKind.ABSOLUTE)
+    )
+    row = by_year(records_of(dataset), "observed")[2024]
+    assert (row["reported_yoy"], row["yoy_check"]) == ("+600", "≠")
+
+
+def test_stated_change_across_a_gap_is_not_checked(tiny: Dataset) -> None:
+    row = by_year(tiny_growth(tiny, "widgets_granted").to_records(), "observed")[2024]
+    assert (row["from_year"], row["reported_yoy"], row["yoy_check"]) == (2022, "+10%", None)
+
+
+def test_change_from_a_bound_is_noted_and_not_checked() -> None:
+    dataset = make_dataset(
+        Unit.COUNT, obs(2023, 5000, qualifier=Qualifier.MORE_THAN), obs(2024, 9000, 1)
+    )
+    records = records_of(dataset)
+    row = by_year(records, "observed")[2024]
+    assert row["change"] == 4000
+    assert row["note"] == "from a bound or approximation"
+    assert row["yoy_check"] is None
+    assert by_year(records, "span")[2024]["note"] == "from a bound or approximation"
+
+
+def test_without_a_metric_only_indicators_with_two_points(tiny: Dataset) -> None:
+    result = growth(tiny, (tiny.city("alpha"),))
+    assert [s.indicator.id for s in result.series] == [
+        "widgets_granted",
+        "widget_share",
+        "cluster_rank",
+    ]
+
+
+def test_sources_only_for_the_years_shown(tiny: Dataset) -> None:
+    assert tiny_growth(tiny, "widgets_granted", year_from=2024).sources == (
+        "src-b: Report B (Office B, 2025)",
+    )
+    assert tiny_growth(tiny, "widgets_granted", year_to=2022).sources == (
+        "src-a: Report A (Office A, 2024-04)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("city", "metric", "years", "message"),
+    [
+        ("nation", "widgets_granted", {}, "no widgets_granted for nation"),
+        (
+            "nation",
+            "widgets_granted",
+            {"year_from": 2020, "year_to": 2022},
+            "no widgets_granted for nation between 2020 and 2022",
+        ),
+        (
+            "alpha",
+            "widgets_granted",
+            {"year_from": 2030},
+            "no widgets_granted for alpha between 2030 and ...",
+        ),
+        ("nation", None, {}, "no indicator with two or more years for nation"),
+    ],
+)
+def test_nothing_matches(
+    tiny: Dataset, city: str, metric: str | None, years: dict[str, int], message: str
+) -> None:
+    indicator = tiny.indicator(metric) if metric else None
+    with pytest.raises(NoDataError) as caught:
+        growth(tiny, (tiny.city(city),), indicator, **years)
+    assert str(caught.value) == message
+
+
+@given(
+    value=st.integers(min_value=1, max_value=10**12) | st.floats(min_value=0.001, max_value=1e12),
+    first=st.integers(min_value=1990, max_value=2020),
+    count=st.integers(min_value=2, max_value=8),
+)
+def test_constant_series_grows_zero(value: float, first: int, count: int) -> None:
+    dataset = make_dataset(Unit.COUNT, *(obs(first + i, value) for i in range(count)))
+    result = growth(dataset, (CITY,), dataset.indicator("metric"))
+    points = result.series[0].points
+    changes = [p for p in points if p.kind is PointKind.OBSERVED][1:]
+    assert len(changes) == count - 1
+    assert all(p.change == 0 and p.change_pct == 0 for p in changes)
+    span = points[-1]
+    assert span.kind is PointKind.SPAN
+    assert (span.change, span.change_pct, span.cagr) == (0, 0, 0)
+
+
+@given(
+    start=st.integers(min_value=1, max_value=10**12),
+    years=st.integers(min_value=1, max_value=40),
+)
+def test_doubling_over_n_years(start: int, years: int) -> None:
+    dataset = make_dataset(Unit.COUNT, obs(2000, start), obs(2000 + years, 2 * start))
+    span = growth(dataset, (CITY,), dataset.indicator("metric")).series[0].points[-1]
+    assert span.kind is PointKind.SPAN
+    assert span.cagr is not None
+    assert math.isclose(span.cagr, (2 ** (1 / years) - 1) * 100, rel_tol=1e-9)
+    assert span.change_pct == pytest.approx(100)

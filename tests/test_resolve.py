@@ -1,0 +1,118 @@
+"""ipstats.resolve: what a user types, turned into a city or an indicator of the dataset."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipstats import resolve
+from ipstats.errors import ExitStatus, UsageError
+from ipstats.model import Dataset
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["alpha", "ALPHA", "Alpha", "甲城", "al", "Al", "甲", "  alpha  ", "ａｌｐｈａ"],
+)
+def test_city_by_id_name_chinese_name_or_alias(tiny: Dataset, name: str) -> None:
+    assert resolve.city(tiny, name).id == "alpha"
+
+
+def test_unknown_city_suggests_and_lists_known(tiny: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve.city(tiny, "alpah")
+    assert (
+        str(caught.value)
+        == "unknown city 'alpah'; did you mean: alpha? (known: alpha, beta, nation)"
+    )
+    assert caught.value.exit_status is ExitStatus.USAGE
+    assert caught.value.exit_status == 2
+
+
+def test_unknown_city_without_a_close_match(tiny: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve.city(tiny, "zzz")
+    assert str(caught.value) == "unknown city 'zzz' (known: alpha, beta, nation)"
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_empty_city_name(tiny: Dataset, name: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve.city(tiny, name)
+    assert str(caught.value) == "empty city name; give a city such as alpha, beta, nation"
+
+
+def test_control_characters_are_shown_escaped(tiny: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve.city(tiny, "\x1b[31mred\x07")
+    assert str(caught.value) == r"unknown city '\x1b[31mred\x07' (known: alpha, beta, nation)"
+    assert "\x1b" not in str(caught.value)
+
+
+def test_long_input_is_shortened(tiny: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve.city(tiny, "q" * 100)
+    assert str(caught.value) == f"unknown city '{'q' * 57}...' (known: alpha, beta, nation)"
+
+
+def test_cities_resolves_each_and_rejects_a_repeat(tiny: Dataset) -> None:
+    assert [c.id for c in resolve.cities(tiny, ["beta", "甲城"])] == ["beta", "alpha"]
+    with pytest.raises(UsageError) as caught:
+        resolve.cities(tiny, ["alpha", "AL"])
+    assert str(caught.value) == "city 'alpha' is named twice"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("widgets_granted", "widgets_granted"),
+        ("WIDGETS_GRANTED", "widgets_granted"),
+        ("widgets", "widgets_granted"),  # an alias, though also a prefix of widgets_granted
+        ("rank", "cluster_rank"),
+        ("widget_s", "widget_share"),
+        ("valid", "valid_widgets"),
+        ("fund", "funding_amount"),
+        ("clu", "cluster_rank"),
+    ],
+)
+def test_indicator_by_id_alias_or_unique_prefix(tiny: Dataset, name: str, expected: str) -> None:
+    assert resolve.indicator(tiny, name).id == expected
+
+
+@pytest.mark.parametrize("name", ["widget", "w", "WIDGET"])
+def test_ambiguous_prefix_lists_candidates(tiny: Dataset, name: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve.indicator(tiny, name)
+    assert (
+        str(caught.value) == f"ambiguous metric '{name}': it could be widgets_granted, widget_share"
+    )
+    assert caught.value.exit_status is ExitStatus.USAGE
+
+
+def test_unknown_indicator_suggests(tiny: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve.indicator(tiny, "widgts_granted")
+    assert str(caught.value) == (
+        "unknown metric 'widgts_granted'; did you mean: widgets_granted? "
+        "(`ipstats list indicators` shows them all)"
+    )
+
+
+def test_unknown_indicator_without_a_close_match(tiny: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve.indicator(tiny, "zzz")
+    assert str(caught.value) == "unknown metric 'zzz' (`ipstats list indicators` shows them all)"
+
+
+def test_unknown_indicator_with_control_characters(tiny: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve.indicator(tiny, "x\ty\x00")
+    assert str(caught.value) == (
+        r"unknown metric 'x\ty\x00' (`ipstats list indicators` shows them all)"
+    )
+
+
+@pytest.mark.parametrize("name", ["", " \t "])
+def test_empty_indicator_name(tiny: Dataset, name: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve.indicator(tiny, name)
+    assert str(caught.value) == "empty metric name; `ipstats list indicators` shows them all"
