@@ -49,6 +49,10 @@ class Comparison:
     def to_records(self) -> list[dict[str, Any]]:
         return self.to_table().records()
 
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (needs the optional pandas extra)."""
+        return self.to_table().to_pandas()
+
     def to_table(self) -> Table:
         columns = [Column("indicator", "Indicator"), Column("year", "Year", Kind.INTEGER)]
         for city in self.cities:

@@ -198,6 +198,10 @@ class Growth:
     def to_records(self) -> list[dict[str, Any]]:
         return self.to_table().records()
 
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (needs the optional pandas extra)."""
+        return self.to_table().to_pandas()
+
     def to_table(self) -> Table:
         rows = []
         for s in self.series:

@@ -46,3 +46,12 @@ class Table:
         """Rows as plain dicts, every column present, in column order."""
         keys = [c.key for c in self.columns]
         return [{k: row.get(k) for k in keys} for row in self.rows]
+
+    def to_records(self) -> list[dict[str, Any]]:
+        return self.records()
+
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (needs the optional pandas extra)."""
+        from ipstats.api import to_pandas
+
+        return to_pandas(self.records())
