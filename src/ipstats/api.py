@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from ipstats.table import Table
 def to_pandas(records: list[dict[str, Any]]) -> Any:
     """A pandas DataFrame of records; pandas is optional (``pip install 'ipstats[pandas]'``)."""
     try:
-        import pandas as pd  # type: ignore[import-not-found, unused-ignore]
+        pd = importlib.import_module("pandas")
     except ImportError:
         raise IpstatsError("to_pandas() needs pandas: pip install 'ipstats[pandas]'") from None
     return pd.DataFrame.from_records(records)
