@@ -303,3 +303,41 @@ def test_debug_shows_traceback(tiny_path: Path) -> None:
     result = runner.invoke(app, ["--debug", "--data", str(tiny_path), "compare", "alpha", "zzz"])
     assert result.exception is not None
     assert type(result.exception).__name__ == "UsageError"
+
+
+def _console_script() -> str:
+    import shutil
+    import sys
+
+    found = Path(sys.executable).parent / "ipstats"
+    return str(found) if found.exists() else (shutil.which("ipstats") or "ipstats")
+
+
+def test_shell_completion_offers_city_and_metric_names() -> None:
+    import os
+    import subprocess
+
+    def complete(words: str) -> list[str]:
+        env = {
+            **os.environ,
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - 1),
+            "_IPSTATS_COMPLETE": "complete_bash",
+        }
+        done = subprocess.run(
+            [_console_script()], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.split()
+
+    assert {"shanghai", "shenzhen", "sh"} <= set(complete("ipstats compare sh"))
+    assert "pct" in complete("ipstats compare shanghai shenzhen --metric pc")
+
+
+def test_show_completion_prints_a_script() -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [_console_script(), "--show-completion", "bash"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "_IPSTATS_COMPLETE" in done.stdout

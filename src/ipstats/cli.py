@@ -172,9 +172,41 @@ FormatOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _complete(kind: str, incomplete: str) -> list[str]:
+    """Names from the dataset in use for shell completion; nothing if it cannot be read."""
+    from ipstats.datafile import load
+
+    try:
+        ds = load().dataset
+    except IpstatsError:
+        return []
+    if kind == "city":
+        names = [n for c in ds.cities for n in (c.id, *c.aliases)]
+    else:
+        names = [n for i in ds.indicators for n in i.names]
+    folded = incomplete.casefold()
+    return sorted({n for n in names if n.casefold().startswith(folded)})
+
+
+def complete_city(incomplete: str) -> list[str]:
+    return _complete("city", incomplete)
+
+
+def complete_metric(incomplete: str) -> list[str]:
+    return _complete("metric", incomplete)
+
+
 CityOpt = Annotated[
     list[str] | None,
-    typer.Option("--city", "-c", help="Only this city (repeatable).", show_default=False),
+    typer.Option(
+        "--city",
+        "-c",
+        help="Only this city (repeatable).",
+        show_default=False,
+        autocompletion=complete_city,
+    ),
 ]
 MetricOpt = Annotated[
     str | None,
@@ -183,6 +215,7 @@ MetricOpt = Annotated[
         "-m",
         help="Indicator id, alias or unique prefix (e.g. pct).",
         show_default=False,
+        autocompletion=complete_metric,
     ),
 ]
 YearOpt = Annotated[
@@ -439,7 +472,9 @@ def compare(
     cities: Annotated[
         list[str],
         typer.Argument(
-            help="Two or more cities (id, name, Chinese name or alias).", show_default=False
+            help="Two or more cities (id, name, Chinese name or alias).",
+            show_default=False,
+            autocompletion=complete_city,
         ),
     ],
     metric: MetricOpt = None,
@@ -478,7 +513,12 @@ def compare(
 @app.command()
 def growth(
     ctx: typer.Context,
-    cities: Annotated[list[str], typer.Argument(help="One or more cities.", show_default=False)],
+    cities: Annotated[
+        list[str],
+        typer.Argument(
+            help="One or more cities.", show_default=False, autocompletion=complete_city
+        ),
+    ],
     metric: MetricOpt = None,
     year_from: FromOpt = None,
     year_to: ToOpt = None,
