@@ -341,3 +341,51 @@ def test_show_completion_prints_a_script() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "_IPSTATS_COMPLETE" in done.stdout
+
+
+def test_export_sqlite_through_the_cli(tiny_path: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    target = tmp_path / "ip.db"
+    code, _, err = run(
+        "--data",
+        str(tiny_path),
+        "export",
+        "--format",
+        "sqlite",
+        "-o",
+        str(target),
+        "--city",
+        "beta",
+    )
+    assert code == 0, err
+    assert err == f"wrote 4 observations to {target}\n"
+    with sqlite3.connect(target) as db:
+        rows = db.execute(
+            "SELECT city, year, value FROM observations ORDER BY year, indicator"
+        ).fetchall()
+    assert ("beta", 2024, 242) in rows
+    assert {r[0] for r in rows} == {"beta"}
+
+
+def test_export_datapackage_through_the_cli(tiny_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "pkg"
+    code, _, err = run(
+        "--data", str(tiny_path), "export", "--format", "datapackage", "-o", str(target)
+    )
+    assert code == 0, err
+    descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["path"] for r in descriptor["resources"]} == {
+        "observations.csv",
+        "indicators.csv",
+        "cities.csv",
+        "sources.csv",
+    }
+
+
+@pytest.mark.parametrize("fmt", ["sqlite", "datapackage"])
+def test_file_formats_need_an_output(fmt: str) -> None:
+    code, out, err = run("export", "--format", fmt)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"Error: --format {fmt} writes files: give -o ")

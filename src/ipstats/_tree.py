@@ -28,3 +28,49 @@ class YList(list[Any]):
         super().__init__()
         self.position = position
         self.item_positions: list[Position] = []
+
+
+class PositionsNeeded(Exception):
+    """Raised when a position is asked of a container read without positions."""
+
+
+class UnplacedMap(YMap):
+    """A mapping from the fast reader, which keeps no positions.
+
+    Validation only asks where a value stands when it has a problem to report; then the
+    file is read again with positions so that the message can say file:line:column.
+    """
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        dict.__init__(self)
+
+    @property
+    def position(self) -> Position:  # type: ignore[override]
+        raise PositionsNeeded
+
+    @property
+    def key_positions(self) -> dict[str, Position]:  # type: ignore[override]
+        raise PositionsNeeded
+
+    @property
+    def value_positions(self) -> dict[str, Position]:  # type: ignore[override]
+        raise PositionsNeeded
+
+
+class UnplacedList(YList):
+    """A sequence from the fast reader; see UnplacedMap."""
+
+    __slots__ = ()
+
+    def __init__(self, items: list[Any]) -> None:
+        list.__init__(self, items)
+
+    @property
+    def position(self) -> Position:  # type: ignore[override]
+        raise PositionsNeeded
+
+    @property
+    def item_positions(self) -> list[Position]:  # type: ignore[override]
+        raise PositionsNeeded

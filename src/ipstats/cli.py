@@ -556,6 +556,8 @@ class ExportFormat(StrEnum):
     JSONL = "jsonl"
     YAML = "yaml"
     MARKDOWN = "markdown"
+    SQLITE = "sqlite"
+    DATAPACKAGE = "datapackage"
 
 
 @app.command()
@@ -587,11 +589,33 @@ def export(
     """Export observations, one row each (or --wide), with their sources.
 
     Example: ipstats export --format csv -o ipstats.csv
+
+    Formats: csv, tsv, json, jsonl, yaml, markdown (to stdout or -o FILE);
+    sqlite (-o FILE.db) and datapackage (-o DIRECTORY, a Frictionless Data Package).
     """
     from ipstats.export import long_table, wide_table, write_chunks
+    from ipstats.query import require, select
 
     ds = _state(ctx).dataset()
     where = _filter(ds, city, metric, year, year_from, year_to, category)
+    if fmt in (ExportFormat.SQLITE, ExportFormat.DATAPACKAGE):
+        if output is None:
+            kind = "FILE" if fmt is ExportFormat.SQLITE else "DIRECTORY"
+            raise UsageError(f"--format {fmt.value} writes files: give -o {kind}")
+        if wide:
+            raise UsageError(f"--wide does not apply to --format {fmt.value}")
+        chosen = select(ds, where)
+        require(chosen, "observations match these filters", ds, where)
+        if fmt is ExportFormat.SQLITE:
+            from ipstats.sqlite_export import write_sqlite
+
+            count = write_sqlite(ds, output, chosen)
+        else:
+            from ipstats.datapackage import write_datapackage
+
+            count = write_datapackage(ds, output, chosen)
+        typer.echo(f"wrote {count} observations to {output}", err=True)
+        return
     table = wide_table(ds, where) if wide else long_table(ds, where)
     chunks = serialise(table, Format(fmt.value), sanitize=not no_sanitize)
     if output is None:

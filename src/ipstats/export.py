@@ -6,13 +6,13 @@ import contextlib
 import os
 import signal
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
 from ipstats.errors import ExportError
-from ipstats.model import Dataset
+from ipstats.model import Dataset, Observation
 from ipstats.query import (
     OBSERVATION_COLUMNS,
     Filter,
@@ -86,7 +86,7 @@ def wide_table(dataset: Dataset, where: Filter) -> Table:
 
 
 @contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
+def terminate_as_interrupt() -> Iterator[None]:
     """Let SIGTERM unwind the stack (so temporary files are removed) while writing."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
@@ -117,7 +117,7 @@ def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
     temp = Path(temp_name)
     try:
-        with _terminate_as_interrupt():
+        with terminate_as_interrupt():
             with os.fdopen(
                 fd,
                 "wb" if binary else "w",
@@ -147,3 +147,20 @@ def write_chunks(path: Path, chunks: Iterable[str]) -> None:
     with atomic_writer(path) as handle:
         for chunk in chunks:
             handle.write(chunk)
+
+
+def check_references(dataset: Dataset, observations: Sequence[Observation]) -> None:
+    """Name the first observation that points outside the dataset (the FKs would only say 'failed')."""
+    known = {
+        "city": {c.id for c in dataset.cities},
+        "indicator": {i.id for i in dataset.indicators},
+        "source": {s.id for s in dataset.sources},
+    }
+    for o in observations:
+        for what, ids in known.items():
+            value = getattr(o, what)
+            if value not in ids:
+                raise ExportError(
+                    f"cannot export the observation of {o.indicator} for {o.city} in {o.year}: "
+                    f"unknown {what} {value!r}"
+                )

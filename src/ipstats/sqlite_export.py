@@ -11,7 +11,7 @@ from typing import Any
 
 from ipstats import __version__
 from ipstats.errors import ExportError
-from ipstats.export import atomic_writer
+from ipstats.export import atomic_writer, check_references
 from ipstats.model import (
     SCHEMA_VERSION,
     Category,
@@ -153,7 +153,7 @@ def write_sqlite(
     remains. Returns the number of observations written. Raises ExportError.
     """
     chosen = tuple(dataset.observations if observations is None else observations)
-    _check_references(dataset, chosen)
+    check_references(dataset, chosen)
     subset = observations is not None and chosen != dataset.observations
     try:
         image = _build(dataset, chosen, subset)
@@ -162,23 +162,6 @@ def write_sqlite(
     with atomic_writer(Path(path), binary=True) as handle:
         handle.write(image)
     return len(chosen)
-
-
-def _check_references(dataset: Dataset, observations: Sequence[Observation]) -> None:
-    """Name the first observation that points outside the dataset (the FKs would only say 'failed')."""
-    known = {
-        "city": {c.id for c in dataset.cities},
-        "indicator": {i.id for i in dataset.indicators},
-        "source": {s.id for s in dataset.sources},
-    }
-    for o in observations:
-        for what, ids in known.items():
-            value = getattr(o, what)
-            if value not in ids:
-                raise ExportError(
-                    f"cannot export the observation of {o.indicator} for {o.city} in {o.year}: "
-                    f"unknown {what} {value!r}"
-                )
 
 
 def _build(dataset: Dataset, observations: Sequence[Observation], subset: bool) -> bytes:
