@@ -295,6 +295,11 @@ def _filter(
     )
 
 
+def _is_terminal() -> bool:
+    """Whether stdout is a terminal (people) rather than a pipe or file (programs)."""
+    return sys.stdout.isatty()
+
+
 def _emit(
     ctx: typer.Context,
     tables: Iterable[Table],
@@ -306,7 +311,7 @@ def _emit(
 
     ``chart`` draws a picture of the result; it is shown only with table output.
     """
-    chosen = fmt or (Format.TABLE if sys.stdout.isatty() else Format.TSV)
+    chosen = fmt or (Format.TABLE if _is_terminal() else Format.TSV)
     if chosen is Format.TABLE:
         from rich.console import Console
 
