@@ -389,3 +389,17 @@ def test_file_formats_need_an_output(fmt: str) -> None:
     assert code == 2
     assert out == ""
     assert err.startswith(f"Error: --format {fmt} writes files: give -o ")
+
+
+def test_stated_changes_are_numbers_in_machine_formats_and_signed_on_terminal() -> None:
+    code, out, _ = run(
+        "list", "observations", "-c", "shanghai", "-m", "pct", "--year", "2024", "-f", "csv"
+    )
+    assert code == 0
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert (row["reported_yoy_value"], row["reported_yoy_kind"]) == ("10.3", "percent")
+    assert "'" not in out
+    code, out, _ = run(
+        "list", "observations", "-c", "shanghai", "-m", "pct", "--year", "2024", "-f", "table"
+    )
+    assert "+10.3%" in out

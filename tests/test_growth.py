@@ -81,7 +81,10 @@ def test_observed_rows_change_from_the_previous_observed_year(tiny: Dataset) -> 
         None,
     )
     assert (second["from_year"], second["change"]) == (2021, 10)
-    assert (second["reported_yoy"], second["yoy_check"]) == ("+10%", "ok")
+    assert ((second["reported_yoy_value"], second["reported_yoy_kind"]), second["yoy_check"]) == (
+        (10, "percent"),
+        "ok",
+    )
     assert second["change_pct"] == pytest.approx(10)
     # 2023 is missing, so 2024 changes from 2022
     assert (third["from_year"], third["change"]) == (2022, 11)
@@ -203,7 +206,10 @@ def test_stated_change_beyond_rounding_is_flagged() -> None:
     dataset = make_dataset(Unit.COUNT, obs(2023, 6185), obs(2024, 6822, 20))
     result = growth(dataset, (CITY,), dataset.indicator("metric"))
     row = by_year(result.to_records(), "observed")[2024]
-    assert (row["reported_yoy"], row["yoy_check"]) == ("+20%", "≠")
+    assert ((row["reported_yoy_value"], row["reported_yoy_kind"]), row["yoy_check"]) == (
+        (20, "percent"),
+        "≠",
+    )
     assert result.to_table().footnotes == (
         "≠: the stated change disagrees with the two published values beyond rounding",
     )
@@ -213,7 +219,10 @@ def test_stated_change_within_rounding_is_ok() -> None:
     dataset = make_dataset(Unit.COUNT, obs(2023, 6185), obs(2024, 6822, 10.3))
     result = growth(dataset, (CITY,), dataset.indicator("metric"))
     row = by_year(result.to_records(), "observed")[2024]
-    assert (row["reported_yoy"], row["yoy_check"]) == ("+10.3%", "ok")
+    assert ((row["reported_yoy_value"], row["reported_yoy_kind"]), row["yoy_check"]) == (
+        (10.3, "percent"),
+        "ok",
+    )
     assert result.to_table().footnotes == ()
 
 
@@ -222,12 +231,19 @@ def test_stated_absolute_change_is_checked() -> None:
         Unit.COUNT, obs(2023, 6185), obs(2024, 6822, 600, yoy_kind=ChangeKind.ABSOLUTE)
     )
     row = by_year(records_of(dataset), "observed")[2024]
-    assert (row["reported_yoy"], row["yoy_check"]) == ("+600", "≠")
+    assert ((row["reported_yoy_value"], row["reported_yoy_kind"]), row["yoy_check"]) == (
+        (600, "absolute"),
+        "≠",
+    )
 
 
 def test_stated_change_across_a_gap_is_not_checked(tiny: Dataset) -> None:
     row = by_year(tiny_growth(tiny, "widgets_granted").to_records(), "observed")[2024]
-    assert (row["from_year"], row["reported_yoy"], row["yoy_check"]) == (2022, "+10%", None)
+    assert (
+        row["from_year"],
+        (row["reported_yoy_value"], row["reported_yoy_kind"]),
+        row["yoy_check"],
+    ) == (2022, (10, "percent"), None)
 
 
 def test_change_from_a_bound_is_noted_and_not_checked() -> None:

@@ -28,6 +28,7 @@ LONG_COLUMNS = (
     *(_BY_KEY[k] for k in ("city", "year", "indicator", "value", "unit", "qualifier", "period")),
     Column("reported_yoy_kind", "Reported YoY kind"),
     Column("reported_yoy_value", "Reported YoY value", Kind.CHANGE),
+    Column("reported_yoy_qualifier", "Reported YoY qualifier"),
     *(_BY_KEY[k] for k in ("scope", "source", "locator", "note")),
 )
 

@@ -219,7 +219,15 @@ class Growth:
                         "change": p.change,
                         "change_unit": _change_unit(s.indicator.unit),
                         "change_pct": p.change_pct,
-                        "reported_yoy": reported_yoy_text(p.reported) if p.reported else None,
+                        "reported_yoy_value": p.reported.yoy.value
+                        if p.reported and p.reported.yoy
+                        else None,
+                        "reported_yoy_kind": p.reported.yoy.kind.value
+                        if p.reported and p.reported.yoy
+                        else None,
+                        "reported_yoy_qualifier": p.reported.yoy.qualifier.value
+                        if p.reported and p.reported.yoy
+                        else None,
                         "yoy_check": (DISAGREE_MARK if p.disagrees else "ok")
                         if p.reported
                         and p.from_year == p.year - 1
@@ -242,7 +250,15 @@ class Growth:
             Column("change", "Change", Kind.CHANGE),
             Column("change_unit", "Change unit"),
             Column("change_pct", "Change %", Kind.PERCENT),
-            Column("reported_yoy", "Reported YoY"),
+            Column(
+                "reported_yoy_value",
+                "Reported YoY",
+                Kind.REPORTED,
+                qualifier_key="reported_yoy_qualifier",
+                unit_key="reported_yoy_kind",
+            ),
+            Column("reported_yoy_kind", "Reported YoY kind"),
+            Column("reported_yoy_qualifier", "Reported YoY qualifier"),
             Column("yoy_check", "Check"),
             Column("cagr_pct", "CAGR %", Kind.PERCENT),
             Column("note", "Note"),
@@ -262,7 +278,9 @@ class Growth:
             tuple(rows),
             tuple(notes),
             self.sources,
-            hidden=frozenset({"qualifier", "change_unit"}),
+            hidden=frozenset(
+                {"qualifier", "change_unit", "reported_yoy_kind", "reported_yoy_qualifier"}
+            ),
         )
 
 

@@ -4,10 +4,15 @@ Files are composed into YAML nodes with a safe loader (the C one when libyaml is
 then turned into plain containers that remember positions, so that every problem can be
 reported as file:line:column. Nothing but plain scalars, mappings and sequences is accepted:
 no Python tags, no custom tags, no aliases.
+
+Keeping positions costs more than parsing, so files are first read by ``parse_unplaced``,
+which keeps none and gives up (PositionsNeeded) on anything unusual; validation asks for a
+position only when it has a problem to report, and then the file is read again by ``parse``.
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -15,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from ipstats._tree import Position, YList, YMap
+from ipstats._tree import Position, PositionsNeeded, UnplacedList, UnplacedMap, YList, YMap
 from ipstats.errors import DatasetError, Problem
 
 try:
@@ -37,17 +42,26 @@ def uses_libyaml() -> bool:
     return bool(_SafeLoader.__name__ == "CSafeLoader")
 
 
-def read_text(path: Path) -> str:
-    """Read a dataset file as UTF-8 (a BOM is allowed); anything else is a located error."""
+def read_bytes(path: Path) -> bytes:
+    """A dataset file's bytes; a file that cannot be read is a DatasetError saying why."""
     name = str(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise DatasetError(name, (Problem("no such file"),)) from None
     except IsADirectoryError:
         raise DatasetError(name, (Problem("is a directory, not a YAML file"),)) from None
     except OSError as exc:
         raise DatasetError(name, (Problem(f"cannot be read: {exc.strerror}"),)) from None
+
+
+def read_text(path: Path) -> str:
+    """Read a dataset file as UTF-8 (a BOM is allowed); anything else is a located error."""
+    return decode(read_bytes(path), str(path))
+
+
+def decode(data: bytes, name: str) -> str:
+    """A file's bytes as UTF-8 text (a BOM is allowed); anything else is a located error."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -86,6 +100,105 @@ def parse(text: str, filename: str) -> Any:
 def load_tree(path: Path) -> Any:
     """Read and parse a dataset file into positioned plain values."""
     return parse(read_text(path), str(path))
+
+
+class _MemoLoader(_SafeLoader):
+    """The safe loader, remembering how it resolved each plain scalar.
+
+    A dataset repeats the same keys and codes thousands of times; resolving a scalar's tag
+    runs regular expressions in Python, which is a large part of parsing. The tag depends only
+    on the arguments (no path resolvers are registered), so a memo is exact.
+    """
+
+    def __init__(self, stream: bytes) -> None:
+        super().__init__(stream)
+        self._resolved: dict[tuple[Any, ...], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        key = (kind, value, implicit)
+        try:
+            return self._resolved[key]
+        except KeyError:
+            tag: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+            self._resolved[key] = tag
+            return tag
+
+
+def parse_unplaced(data: bytes) -> Any:
+    """Parse a file's bytes into plain values without positions (UnplacedMap / UnplacedList).
+
+    Raises PositionsNeeded for anything that is not plainly a valid document (a syntax error,
+    a tag, an alias, a duplicate or non-text key, bytes that are not UTF-8): ``parse`` then
+    reports it with its position. Values are exactly those ``parse`` gives.
+    """
+    if data.startswith(codecs.BOM_UTF8):  # as decode() does; libyaml then reads UTF-8
+        data = data[len(codecs.BOM_UTF8) :]
+    loader = _MemoLoader(data)
+    try:
+        node = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError, ValueError):
+        raise PositionsNeeded from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise PositionsNeeded
+    # Anchors and aliases need an & or a *; only then is it worth tracking the nodes seen.
+    seen: set[int] | None = set() if b"&" in data or b"*" in data else None
+    return _unplaced(node, 0, seen)
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_DECIMAL = frozenset("0123456789.")
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SCALAR_CONSTRUCTORS = {
+    tag: _CONSTRUCTOR.yaml_constructors[tag] for tag in _SCALAR_TAGS if tag != _STR_TAG
+}
+
+
+def _unplaced(node: yaml.Node, depth: int, seen: set[int] | None) -> Any:
+    """What _Converter.convert gives for the node, or PositionsNeeded where it would refuse."""
+    if seen is not None:
+        if id(node) in seen:
+            raise PositionsNeeded
+        seen.add(id(node))
+    if depth > MAX_DEPTH:
+        raise PositionsNeeded
+    kind, tag = type(node), node.tag
+    if kind is yaml.ScalarNode:
+        value = node.value
+        if tag == _STR_TAG:
+            return value
+        construct = _SCALAR_CONSTRUCTORS.get(tag)
+        if construct is None:
+            raise PositionsNeeded
+        try:
+            # the common numbers as SafeConstructor reads them, without its general path
+            if tag == _INT_TAG and value.isascii() and value.isdigit() and value[0] != "0":
+                return int(value)
+            if tag == _FLOAT_TAG and value[:1].isdigit() and _DECIMAL.issuperset(value):
+                return float(value)
+            return construct(_CONSTRUCTOR, node)
+        except Exception:  # whatever it is, parse() reports it with its position
+            raise PositionsNeeded from None
+    if kind is yaml.MappingNode and tag == _MAP_TAG:
+        result = UnplacedMap()
+        for key_node, value_node in node.value:
+            if seen is not None:
+                if id(key_node) in seen:
+                    raise PositionsNeeded
+                seen.add(id(key_node))
+            if type(key_node) is not yaml.ScalarNode or key_node.tag != _STR_TAG:
+                raise PositionsNeeded
+            key = key_node.value
+            if key in result or depth + 1 > MAX_DEPTH:
+                raise PositionsNeeded
+            result[key] = _unplaced(value_node, depth + 1, seen)
+        return result
+    if kind is yaml.SequenceNode and tag == _SEQ_TAG:
+        return UnplacedList([_unplaced(item, depth + 1, seen) for item in node.value])
+    raise PositionsNeeded
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> Problem:

@@ -105,6 +105,9 @@ def require(
     raise NoDataError(f"no {what}")
 
 
+# Columns only machine formats need: a terminal shows them folded into the value they qualify.
+OBSERVATION_HIDDEN = frozenset({"reported_yoy_kind", "reported_yoy_qualifier"})
+
 OBSERVATION_COLUMNS = (
     Column("city", "City"),
     Column("year", "Year", Kind.INTEGER),
@@ -113,7 +116,15 @@ OBSERVATION_COLUMNS = (
     Column("unit", "Unit"),
     Column("qualifier", "Qualifier"),
     Column("period", "Period"),
-    Column("reported_yoy", "Reported YoY", Kind.TEXT),
+    Column(
+        "reported_yoy_value",
+        "Reported YoY",
+        Kind.REPORTED,
+        qualifier_key="reported_yoy_qualifier",
+        unit_key="reported_yoy_kind",
+    ),
+    Column("reported_yoy_kind", "Reported YoY kind"),
+    Column("reported_yoy_qualifier", "Reported YoY qualifier"),
     Column("scope", "Scope"),
     Column("source", "Source"),
     Column("locator", "Locator"),
@@ -139,9 +150,9 @@ def observation_row(dataset: Dataset, o: Observation) -> Row:
         "unit": dataset.indicator(o.indicator).unit.value,
         "qualifier": o.qualifier.value,
         "period": o.period_label,
-        "reported_yoy": reported_yoy_text(o),
-        "reported_yoy_kind": o.yoy.kind.value if o.yoy else None,
         "reported_yoy_value": o.yoy.value if o.yoy else None,
+        "reported_yoy_kind": o.yoy.kind.value if o.yoy else None,
+        "reported_yoy_qualifier": o.yoy.qualifier.value if o.yoy else None,
         "scope": o.scope or None,
         "source": o.source,
         "locator": o.locator,
@@ -165,6 +176,7 @@ def observations_table(dataset: Dataset, where: Filter) -> Table:
         columns=OBSERVATION_COLUMNS,
         rows=tuple(observation_row(dataset, o) for o in found),
         sources=source_lines(dataset, (o.source for o in found)),
+        hidden=OBSERVATION_HIDDEN,
     )
 
 
@@ -281,6 +293,7 @@ def indicator_detail(dataset: Dataset, indicator: Indicator) -> tuple[Table, Tab
         columns=OBSERVATION_COLUMNS,
         rows=rows,
         sources=source_lines(dataset, (o.source for o in found)),
+        hidden=OBSERVATION_HIDDEN,
     )
     return about, observed
 

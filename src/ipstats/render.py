@@ -40,12 +40,20 @@ def format_cell(column: Column, record: dict[str, Any]) -> str:
         return ("+" if value > 0 else "") + format_number(value)
     if column.kind is Kind.PERCENT and isinstance(value, int | float):
         return f"{value:+.2f}%"
+    if column.kind is Kind.REPORTED and isinstance(value, int | float):
+        prefix = (
+            Qualifier(record[column.qualifier_key]).symbol
+            if record.get(column.qualifier_key)
+            else ""
+        )
+        suffix = "%" if record.get(column.unit_key) == "percent" else ""
+        return f"{prefix}{value:+g}{suffix}"
     if column.kind is Kind.RATIO and isinstance(value, int | float):
         return f"{value:.3f}"
     return str(value)
 
 
-_RIGHT = frozenset({Kind.INTEGER, Kind.VALUE, Kind.CHANGE, Kind.PERCENT, Kind.RATIO})
+_RIGHT = frozenset({Kind.INTEGER, Kind.VALUE, Kind.CHANGE, Kind.PERCENT, Kind.RATIO, Kind.REPORTED})
 
 
 def rich_table(table: Table) -> RenderableType:

@@ -65,7 +65,8 @@ class _Checker:
         self.problems: list[Problem] = []
         # ids of records already reported as invalid; references to them are not errors again
         self.broken: set[str] = set()
-        self.yoy_positions: list[Position | None] = []  # per accepted observation
+        # the record of each accepted observation: positions are only looked up for a message
+        self.accepted: list[YMap] = []
 
     def error(self, message: str, path: str, position: Position | None) -> None:
         line, column = position if position else (None, None)
@@ -268,7 +269,7 @@ def build_dataset(tree: Any, filename: str) -> tuple[Dataset, tuple[Problem, ...
     dataset = Dataset.build(
         sources.values(), cities.values(), indicators.values(), observations, origin=filename
     )
-    warnings = tuple(checker.problems) + tuple(_yoy_warnings(observations, checker.yoy_positions))
+    warnings = tuple(checker.problems) + tuple(_yoy_warnings(observations, checker.accepted))
     return dataset, warnings
 
 
@@ -446,7 +447,7 @@ def _observations(
     indicators: dict[str, Indicator],
 ) -> list[Observation]:
     result: list[Observation] = []
-    seen: dict[tuple[Any, ...], str] = {}
+    seen: dict[tuple[Any, ...], tuple[str, YMap]] = {}
     required = ("indicator", "city", "year", "value", "qualifier", "period", "source", "locator")
     optional = ("as_of", "yoy", "scope", "note")
     for path, record in checker.records(tree, "observations"):
@@ -525,20 +526,22 @@ def _observations(
         if observation.key in seen:
             checker.error(
                 f"duplicate observation of {indicator_id} for {city_id} in {year} ({observation.period_label}"
-                f"{', ' + scope if scope else ''}); first at {seen[observation.key]}",
+                f"{', ' + scope if scope else ''}); first at {_first_at(*seen[observation.key])}",
                 path,
                 record.position,
             )
             continue
-        seen[observation.key] = f"{path} (line {record.position[0]})"
+        seen[observation.key] = (path, record)
         result.append(observation)
-        checker.yoy_positions.append(record.value_positions.get("yoy"))
+        checker.accepted.append(record)
     return result
 
 
-def _yoy_warnings(
-    observations: list[Observation], positions: list[Position | None]
-) -> Iterable[Problem]:
+def _first_at(path: str, record: YMap) -> str:
+    return f"{path} (line {record.position[0]})"
+
+
+def _yoy_warnings(observations: list[Observation], records: list[YMap]) -> Iterable[Problem]:
     """Stated year-on-year changes that two consecutive observed years contradict."""
     by_key = {o.key: (index, o) for index, o in enumerate(observations)}
     for index, current in enumerate(observations):
@@ -570,7 +573,7 @@ def _yoy_warnings(
         if bounds is None or agrees(bounds, current.yoy.value):
             continue
         low, high = bounds
-        line, column = positions[index] or (None, None)
+        line, column = records[index].value_positions.get("yoy") or (None, None)
         yield Problem(
             f"stated year-on-year change {stated} disagrees with {previous.year} -> {current.year} "
             f"({previous.value} -> {current.value}: between {low:.2f} and {high:.2f} allowing for rounding)",

@@ -17,6 +17,7 @@ class Kind(StrEnum):
     CHANGE = "change"  # a signed difference
     PERCENT = "percent"  # a computed percent, shown with two decimals and a sign
     RATIO = "ratio"  # shown with three significant decimals
+    REPORTED = "reported"  # a source's stated change: '+10.3%' or '+9.3' by its unit column
 
 
 @dataclass(frozen=True, slots=True)
