@@ -174,7 +174,7 @@ def test_implied_value_from_next_years_stated_change(tiny: Dataset) -> None:
     assert row["value"] == pytest.approx(121 / 1.1)
     assert row["qualifier"] == "about"
     assert row["change"] is None
-    assert row["note"] == "implied by the 2024 value and its stated change +10%"
+    assert row["note"] == "implied by 2024's stated +10%"
     assert table.footnotes == (
         "implied rows are back-calculated from the next year's stated change, not observed",
     )

@@ -306,10 +306,12 @@ def _emit(
     fmt: Format | None,
     sanitize: bool = True,
     chart: Callable[[], Any] | None = None,
+    human: Iterable[Table] | None = None,
 ) -> None:
     """Print tables: Rich on a terminal, TSV in a pipe, or the format asked for.
 
-    ``chart`` draws a picture of the result; it is shown only with table output.
+    ``chart`` draws a picture of the result and ``human`` replaces ``tables``; both apply only
+    to table output.
     """
     chosen = fmt or (Format.TABLE if _is_terminal() else Format.TSV)
     if chosen is Format.TABLE:
@@ -318,7 +320,7 @@ def _emit(
         from ipstats.render import rich_table
 
         console = Console(no_color=not _state(ctx).color, highlight=False, soft_wrap=False)
-        for table in tables:
+        for table in human if human is not None else tables:
             console.print(rich_table(table))
         if chart is not None:
             console.print(chart())
@@ -551,7 +553,7 @@ def growth(
         from ipstats.render import growth_charts
 
         picture = lambda: growth_charts(result)  # noqa: E731
-    _emit(ctx, [result.to_table()], fmt, chart=picture)
+    _emit(ctx, [result.to_table()], fmt, chart=picture, human=result.series_tables())
 
 
 class ExportFormat(StrEnum):

@@ -63,8 +63,8 @@ class Comparison:
             ]
         columns += [
             Column("unit", "Unit"),
-            Column("difference", f"{self.cities[0].name} − {self.cities[1].name}", Kind.CHANGE),
-            Column("ratio", f"{self.cities[0].name} ÷ {self.cities[1].name}", Kind.RATIO),
+            Column("difference", "Difference", Kind.CHANGE),
+            Column("ratio", "Ratio", Kind.RATIO),
             Column("marks", "Notes"),
         ]
         rows = []
@@ -87,10 +87,11 @@ class Comparison:
             title=title,
             columns=tuple(columns),
             rows=tuple(rows),
-            footnotes=self.footnotes(),
+            footnotes=(self._difference_note(), *self.footnotes(), *self._source_notes()),
             sources=self.sources,
             hidden=frozenset(
                 {f"{c.id}_qualifier" for c in self.cities}
+                | {f"{c.id}_source" for c in self.cities}
                 | ({"indicator"} if self.metric else set())
             ),
         )
@@ -121,6 +122,29 @@ class Comparison:
             if o is not None and o.yoy is not None and self.metric is not None
         ]
         return tuple(notes) + tuple(yoys)
+
+    def _difference_note(self) -> str:
+        first, second = self.cities[0].name, self.cities[1].name
+        return f"Difference = {first} − {second}; ratio = {first} ÷ {second}"
+
+    def _source_notes(self) -> tuple[str, ...]:
+        """Which document each city's figures come from (a terminal has no room for a column)."""
+        lines = []
+        for index, city in enumerate(self.cities):
+            by_source: dict[str, list[str]] = {}
+            for row in self.rows:
+                o = row.values[index]
+                if o is not None:
+                    label = str(row.year) if self.metric else f"{row.indicator.id}"
+                    by_source.setdefault(o.source, []).append(label)
+            if len(by_source) == 1:
+                lines.append(f"{city.name} figures: {next(iter(by_source))}")
+            elif by_source:
+                parts = "; ".join(
+                    f"{src} ({', '.join(labels)})" for src, labels in by_source.items()
+                )
+                lines.append(f"{city.name} figures: {parts}")
+        return tuple(lines)
 
 
 def _pair(indicator: Indicator, year: int, values: tuple[Observation | None, ...]) -> ComparedRow:

@@ -130,22 +130,27 @@ def build_series(
         ):
             value = implied_previous(o)
             if value is not None:
+                value = _same_precision(value, o.value)
                 points.append(
                     GrowthPoint(
                         PointKind.IMPLIED,
                         o.year - 1,
                         value,
                         Qualifier.ABOUT,
-                        note=f"implied by the {o.year} value and its stated change {reported_yoy_text(o)}",
+                        note=f"implied by {o.year}'s stated {reported_yoy_text(o)}",
                     )
                 )
         bounded = previous_obs is not None and not (
             previous_obs.qualifier.is_exact and o.qualifier.is_exact
         )
+        rescoped = previous_obs is not None and previous_obs.scope != o.scope
         if previous_obs is not None and previous_point is not None:
             change, change_pct = _change(unit, previous_obs.value, o.value)
             consecutive = previous_obs.year == o.year - 1
-            disagrees = consecutive and not bounded and _disagrees(previous_obs, o)
+            disagrees = consecutive and not bounded and not rescoped and _disagrees(previous_obs, o)
+            caveats = ["from a bound or approximation"] if bounded else []
+            if rescoped:
+                caveats.append(_rescoped_note(previous_obs, o))
             point = GrowthPoint(
                 PointKind.OBSERVED,
                 o.year,
@@ -157,7 +162,7 @@ def build_series(
                 None,
                 o if o.yoy else None,
                 disagrees,
-                "from a bound or approximation" if bounded else "",
+                "; ".join(caveats),
             )
         else:
             point = GrowthPoint(
@@ -174,6 +179,8 @@ def build_series(
         notes = [f"CAGR blank: {reason}" if reason else ""]
         if bounded:
             notes.append("from a bound or approximation")
+        if first.scope != last.scope:
+            notes.append(_rescoped_note(first, last))
         points.append(
             GrowthPoint(
                 PointKind.SPAN,
@@ -203,8 +210,23 @@ class Growth:
         return self.to_table().to_pandas()
 
     def to_table(self) -> Table:
+        """All series in one table: what machine formats and the API give."""
+        return self._table("Growth", self.series, hide=frozenset())
+
+    def series_tables(self) -> list[Table]:
+        """One table per series, titled with its city and indicator: what a terminal shows."""
+        return [
+            self._table(
+                f"{s.city.name}: {s.indicator.name} ({s.indicator.id}, {s.indicator.unit.label})",
+                (s,),
+                hide=frozenset({"city", "indicator", "unit"}),
+            )
+            for s in self.series
+        ]
+
+    def _table(self, title: str, series: tuple[Series, ...], hide: frozenset[str]) -> Table:
         rows = []
-        for s in self.series:
+        for s in series:
             for p in s.points:
                 rows.append(
                     {
@@ -252,7 +274,7 @@ class Growth:
             Column("change_pct", "Change %", Kind.PERCENT),
             Column(
                 "reported_yoy_value",
-                "Reported YoY",
+                "Stated",
                 Kind.REPORTED,
                 qualifier_key="reported_yoy_qualifier",
                 unit_key="reported_yoy_kind",
@@ -264,24 +286,40 @@ class Growth:
             Column("note", "Note"),
         )
         notes = []
-        if any(p.kind is PointKind.IMPLIED for s in self.series for p in s.points):
+        if any(p.kind is PointKind.IMPLIED for s in series for p in s.points):
             notes.append(
                 "implied rows are back-calculated from the next year's stated change, not observed"
             )
-        if any(p.disagrees for s in self.series for p in s.points):
+        if any(p.disagrees for s in series for p in s.points):
             notes.append(
                 f"{DISAGREE_MARK}: the stated change disagrees with the two published values beyond rounding"
             )
+        units = {_change_unit(s.indicator.unit) for s in series}
+        if units & {"pp", "places up"}:
+            notes.append(
+                "change is in percentage points (pp) for percents and in places up for ranks"
+            )
         return Table(
-            "Growth",
+            title,
             columns,
             tuple(rows),
             tuple(notes),
             self.sources,
-            hidden=frozenset(
-                {"qualifier", "change_unit", "reported_yoy_kind", "reported_yoy_qualifier"}
-            ),
+            hidden=hide
+            | {"qualifier", "change_unit", "reported_yoy_kind", "reported_yoy_qualifier"},
         )
+
+
+def _rescoped_note(before: Observation, after: Observation) -> str:
+    return f"coverage changed: {before.scope or 'whole city'} -> {after.scope or 'whole city'}"
+
+
+def _same_precision(value: float, like: Number) -> Number:
+    """Round a derived value to the decimals of the published value it comes from."""
+    if isinstance(like, int) or float(like).is_integer():
+        return round(value)
+    decimals = len(repr(float(like)).split(".")[1])
+    return round(value, decimals)
 
 
 def _change_unit(unit: Unit) -> str:
@@ -315,7 +353,8 @@ def growth(
     where = Filter(year_from=year_from, year_to=year_to)
     used = [
         o.source
-        for o in dataset.observations
-        if (o.city, o.indicator) in shown and where.admits(o, dataset.indicator(o.indicator))
+        for city_id, indicator_id in shown
+        for o in dataset.observations_of((indicator_id,), (city_id,))
+        if where.admits(o, dataset.indicator(o.indicator))
     ]
     return Growth(tuple(result), source_lines(dataset, used))

@@ -54,8 +54,18 @@ class Filter:
 
 def select(dataset: Dataset, where: Filter) -> tuple[Observation, ...]:
     """Observations matching the filter, ordered by indicator, city, year."""
-    found = [o for o in dataset.observations if where.admits(o, dataset.indicator(o.indicator))]
+    candidates = dataset.observations_of(_indicators_admitted(dataset, where), where.cities)
+    found = [o for o in candidates if where.admits(o, dataset.indicator(o.indicator))]
     return tuple(sorted(found, key=lambda o: (o.indicator, o.city, o.year, o.period, o.scope)))
+
+
+def _indicators_admitted(dataset: Dataset, where: Filter) -> tuple[str, ...]:
+    """The indicators a filter can admit, so that only their observations are looked up
+    (empty when it admits every indicator)."""
+    if not (where.indicators or where.category is not None or where.search):
+        return ()
+    admitted = tuple(i.id for i in dataset.indicators if where.admits_indicator(i))
+    return admitted or ("",)  # no indicator is named "": nothing to look up
 
 
 def series(dataset: Dataset, indicator: str, city: str) -> tuple[Observation, ...]:
@@ -183,9 +193,9 @@ def observations_table(dataset: Dataset, where: Filter) -> Table:
 def cities_table(dataset: Dataset) -> Table:
     years: dict[str, set[int]] = {}
     counts: dict[str, int] = {}
-    for o in dataset.observations:
-        years.setdefault(o.city, set()).add(o.year)
-        counts[o.city] = counts.get(o.city, 0) + 1
+    for (city_id, year), count in dataset.tally("city", "year").items():
+        years.setdefault(city_id, set()).add(year)
+        counts[city_id] = counts.get(city_id, 0) + count
     rows = tuple(
         {
             "id": c.id,
@@ -216,10 +226,7 @@ def indicators_table(dataset: Dataset, where: Filter) -> Table:
         raise NoDataError(
             "no indicator matches these filters; `ipstats list indicators` shows them all"
         )
-    counts: dict[str, int] = {}
-    for o in dataset.observations:
-        if not where.cities or o.city in where.cities:
-            counts[o.indicator] = counts.get(o.indicator, 0) + 1
+    counts = {key[0]: n for key, n in dataset.tally("indicator", cities=where.cities).items()}
     rows = tuple(
         {
             "id": i.id,
@@ -245,9 +252,7 @@ def indicators_table(dataset: Dataset, where: Filter) -> Table:
 
 
 def sources_table(dataset: Dataset) -> Table:
-    counts: dict[str, int] = {}
-    for o in dataset.observations:
-        counts[o.source] = counts.get(o.source, 0) + 1
+    counts = {key[0]: n for key, n in dataset.tally("source").items()}
     rows = tuple(
         {
             "id": s.id,
@@ -311,9 +316,8 @@ def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
         ),
     )
     by_indicator: dict[str, list[Observation]] = {}
-    for o in dataset.observations:
-        if o.city == city.id:
-            by_indicator.setdefault(o.indicator, []).append(o)
+    for o in dataset.observations_of(cities=(city.id,)):
+        by_indicator.setdefault(o.indicator, []).append(o)
     rows = tuple(
         {
             "indicator": indicator_id,

@@ -56,6 +56,14 @@ def format_cell(column: Column, record: dict[str, Any]) -> str:
 _RIGHT = frozenset({Kind.INTEGER, Kind.VALUE, Kind.CHANGE, Kind.PERCENT, Kind.RATIO, Kind.REPORTED})
 
 
+_IDENTIFIERS = frozenset({"id", "city", "indicator", "source", "unit", "qualifier", "kind"})
+
+
+def _is_identifier(key: str) -> bool:
+    """Ids and codes are never broken across lines: people copy them into commands."""
+    return key in _IDENTIFIERS or key.endswith("_source")
+
+
 def rich_table(table: Table) -> RenderableType:
     """A Rich table for a terminal, its caption holding footnotes and sources."""
     shown = [c for c in table.columns if c.key not in table.hidden]
