@@ -334,6 +334,13 @@ def _emit(
     out.flush()
 
 
+def _label(path: Path) -> str:
+    """How to name a dataset file in a message: the shipped one by that name, others by path."""
+    from ipstats.datafile import default_path
+
+    return "shipped dataset" if path == default_path() else str(path)
+
+
 @app.command()
 def validate(
     ctx: typer.Context,
@@ -365,7 +372,7 @@ def validate(
     for problem in loaded.warnings:
         typer.echo(f"warning: {problem.describe(str(loaded.path))}", err=True)
     typer.echo(
-        f"{loaded.path}: valid: {len(ds.sources)} sources, {len(ds.cities)} cities, "
+        f"{_label(loaded.path)}: valid: {len(ds.sources)} sources, {len(ds.cities)} cities, "
         f"{len(ds.indicators)} indicators, {len(ds.observations)} observations"
         + (f", {len(loaded.warnings)} warnings" if loaded.warnings else "")
     )
