@@ -118,9 +118,16 @@ def tiny(tiny_path: Path) -> Dataset:
     return load(tiny_path).dataset
 
 
+@pytest.fixture(scope="session")
+def session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache directory for the whole run, so that no test writes to the user's cache."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _plain_environment(monkeypatch: pytest.MonkeyPatch, session_cache_dir: Path) -> None:
     """Tests see the shipped dataset and a fixed terminal width unless they say otherwise."""
     monkeypatch.delenv("IPSTATS_DATA", raising=False)
+    monkeypatch.setenv("IPSTATS_CACHE_DIR", str(session_cache_dir))
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.delenv("NO_COLOR", raising=False)

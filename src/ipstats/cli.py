@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
-from ipstats import __version__
+from ipstats import __version__, _typer_params
 from ipstats.errors import DatasetError, ExitStatus, IpstatsError, UsageError
 from ipstats.formats import Format, serialise
 from ipstats.model import Category, Dataset
@@ -110,15 +110,22 @@ app.add_typer(list_app, name="list")
 class State:
     data: Path | None = None
     color: bool = True
+    use_cache: bool = True
     _dataset: Dataset | None = None
 
     def dataset(self) -> Dataset:
         if self._dataset is None:
             from ipstats.datafile import load
 
-            loaded = load(self.data)
+            loaded = load(self.data, use_cache=self.use_cache)
+            _notes(loaded.notes)
             self._dataset = loaded.dataset
         return self._dataset
+
+
+def _notes(notes: Iterable[str]) -> None:
+    for note in notes:
+        typer.echo(f"warning: {note}", err=True)
 
 
 def _state(ctx: typer.Context) -> State:
@@ -150,6 +157,12 @@ def _root(
         typer.Option("--no-color", help="No colour in terminal output (also NO_COLOR, TERM=dumb)."),
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Read the dataset file itself, not the cache (nor write it)."
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -159,6 +172,7 @@ def _root(
 ) -> None:
     state = _state(ctx)
     state.data = data
+    state.use_cache = not no_cache
     state.color = not (no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb")
 
 
@@ -249,20 +263,21 @@ NoSanitizeOpt = Annotated[
 
 def _year(text: str | None, option: str) -> int | None:
     """A year option: whole digits in a plausible range, or a usage error saying so."""
+    from ipstats.model import YEAR_RANGE
     from ipstats.resolve import quote_input
-    from ipstats.schema import YEAR_RANGE
 
     if text is None:
         return None
     cleaned = text.strip()
     if not (cleaned.isascii() and cleaned.isdigit()):
         raise UsageError(f"{option} {quote_input(text)} is not a year; give one such as 2024")
-    value = int(cleaned)
-    if value not in YEAR_RANGE:
+    # Compare digits before converting: int() refuses numerals of thousands of digits.
+    if len(cleaned.lstrip("0")) > 4 or int(cleaned) not in YEAR_RANGE:
+        shown = cleaned if len(cleaned) <= 12 else cleaned[:9] + "..."
         raise UsageError(
-            f"{option} {value} is not a plausible year ({YEAR_RANGE.start}-{YEAR_RANGE.stop - 1})"
+            f"{option} {shown} is not a plausible year ({YEAR_RANGE.start}-{YEAR_RANGE.stop - 1})"
         )
-    return value
+    return int(cleaned)
 
 
 def _filter(
@@ -357,7 +372,7 @@ def validate(
 
     chosen = path or choose_path(_state(ctx).data)
     try:
-        loaded = load(chosen)
+        loaded = load(chosen, use_cache=_state(ctx).use_cache)
     except DatasetError as exc:
         for problem in exc.problems:
             label = "warning" if problem.warning else "error"
@@ -369,6 +384,7 @@ def validate(
         )
         raise typer.Exit(ExitStatus.ERROR) from None
     ds = loaded.dataset
+    _notes(loaded.notes)
     for problem in loaded.warnings:
         typer.echo(f"warning: {problem.describe(str(loaded.path))}", err=True)
     typer.echo(
@@ -639,6 +655,40 @@ def export(
         return
     write_chunks(output, chunks)
     typer.echo(f"wrote {len(table.rows)} rows to {output}", err=True)
+
+
+cache_app = typer.Typer(
+    help="The cache of datasets already read, which makes queries fast.\n\nExample: ipstats cache clear",
+    epilog=EXIT_CODES,
+    no_args_is_help=True,
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove every cached dataset; the next query reads its dataset file again.
+
+    Example: ipstats cache clear
+    """
+    from ipstats import cache
+
+    where, removed = cache.clear()
+    typer.echo(f"removed {removed} cache file{'' if removed == 1 else 's'} from {where}", err=True)
+
+
+@cache_app.command("info")
+def cache_info(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+    """Where the cache is and the datasets it holds.
+
+    Example: ipstats cache info
+    """
+    from ipstats import cache
+
+    _emit(ctx, [cache.info_table()], fmt)
+
+
+_typer_params.install()
 
 
 def main() -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import math
 from collections.abc import Iterable
 from enum import StrEnum
@@ -51,9 +49,13 @@ def _number(value: float) -> str:
     return repr(round(value, 6))
 
 
+# TSV has no quoting: tabs and line breaks inside a cell (every one str.splitlines knows,
+# U+2028 included) become spaces so rows stay rows.
+_TSV_BLANKS = str.maketrans(dict.fromkeys("\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
+
+
 def _tsv_text(cell: str) -> str:
-    # TSV has no quoting: tabs and newlines inside a cell become spaces so rows stay rows.
-    return cell.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return cell.translate(_TSV_BLANKS)
 
 
 def delimited(
@@ -67,6 +69,8 @@ def delimited(
         for record in table.records():
             yield "\t".join(_tsv_text(_cell(record[k], sanitize)) for k in keys) + "\n"
         return
+    import csv  # here, not at the top: only CSV needs it, and startup time counts
+
     buffer = io.StringIO()
     # The csv module only quotes line-break characters that occur in its line terminator, so
     # write with "\r\n" (a lone CR in a cell gets quoted too) and end each line with "\n".
@@ -92,11 +96,15 @@ def _json_value(value: Any) -> Any:
 
 
 def json_lines(table: Table) -> Iterable[str]:
+    import json
+
     for record in table.records():
         yield json.dumps({k: _json_value(v) for k, v in record.items()}, ensure_ascii=False) + "\n"
 
 
 def json_document(table: Table) -> str:
+    import json
+
     records = [{k: _json_value(v) for k, v in r.items()} for r in table.records()]
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 

@@ -5,6 +5,10 @@ then turned into plain containers that remember positions, so that every problem
 reported as file:line:column. Nothing but plain scalars, mappings and sequences is accepted:
 no Python tags, no custom tags, no aliases.
 
+Hostile files cost little: files larger than MAX_FILE_BYTES are not read, a file that might
+nest deep enough to crash the C composer is first checked from parser events (which stop at
+the first level too deep), and reading stops after MAX_PROBLEMS problems.
+
 Keeping positions costs more than parsing, so files are first read by ``parse_unplaced``,
 which keeps none and gives up (PositionsNeeded) on anything unusual; validation asks for a
 position only when it has a problem to report, and then the file is read again by ``parse``.
@@ -13,15 +17,18 @@ position only when it has a problem to report, and then the file is read again b
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
+import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
 from ipstats._tree import Position, PositionsNeeded, UnplacedList, UnplacedMap, YList, YMap
-from ipstats.errors import DatasetError, Problem
+from ipstats.errors import DatasetError, Problem, UsageError
 
 try:
     from yaml import CSafeLoader as _SafeLoader
@@ -29,12 +36,40 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 MAX_DEPTH = 64
+MAX_FILE_BYTES = 32 * 2**20  # far above any curated dataset; see "Your own data" in the README
+MAX_FILE_BYTES_VAR = "IPSTATS_MAX_FILE_BYTES"
+MAX_PROBLEMS = 1000  # then reading stops: a file of a million aliases costs no more than this
+MAX_NUMBER_CHARS = 100  # longer numerals are refused unread (Python converts them slowly)
+# The C composer recurses once per level, and libyaml slows down with depth: nesting in the
+# tens of thousands takes minutes, then overflows the C stack (a crash, not an exception).
+# Files that might nest deeper than this are checked from parser events before composing.
+_SAFE_NESTING = 5_000
+_ALIASES = "YAML anchors and aliases (&name / *name) are not supported; write the value out"
 
 _SCALAR_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_NUMBER_TAGS = frozenset(("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"))
+# Plain numbers that YAML 1.1 (and so PyYAML) reads otherwise than YAML 1.2 and people do:
+# 1:30 is 90 (base 60), 0123 is 83 (octal).
+_BASE_60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-9_]+)+(?:\.[0-9_]*)?")
+_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+_SHOWN_CHARS = 60
+# A flow collection on one line holding no other: plain or simply quoted items, with "," or
+# ": " between them (every separator and quote where the YAML reader would see one).
+_PLAIN_CHAR = rb"[^\[\]{},:\"'# \x00-\x1f\x7f-\xff]"
+_ITEM = b"|".join(
+    (
+        rb"\"[^\"\\\[\]{}\x00-\x1f\x7f-\xff]*\"",  # double-quoted, without escapes
+        rb"'[^'\[\]{}\x00-\x1f\x7f-\xff]*'",  # single-quoted
+        _PLAIN_CHAR + rb"(?: *" + _PLAIN_CHAR + rb")*",  # plain words
+    )
+)
+# At most 32 items: the pattern engine keeps state for each item it has matched so far.
+_ITEMS = rb"(?:(?:%s)(?: *(?:,|: ) *(?:%s)){0,31})?" % (_ITEM, _ITEM)
+_FLAT = re.compile(rb"\[ *%s *\]|\{ *%s *\}" % (_ITEMS, _ITEMS))
 
 
 def uses_libyaml() -> bool:
@@ -42,17 +77,59 @@ def uses_libyaml() -> bool:
     return bool(_SafeLoader.__name__ == "CSafeLoader")
 
 
+def max_file_bytes() -> int:
+    """The size limit for dataset files: MAX_FILE_BYTES, or $IPSTATS_MAX_FILE_BYTES when set."""
+    setting = os.environ.get(MAX_FILE_BYTES_VAR, "").strip()
+    if not setting:
+        return MAX_FILE_BYTES
+    if not (setting.isascii() and setting.isdigit() and len(setting) <= 15 and int(setting)):
+        raise UsageError(
+            f"{MAX_FILE_BYTES_VAR} must be a number of bytes such as {2 * MAX_FILE_BYTES}, "
+            f"got {_shown(setting)}"
+        )
+    return int(setting)
+
+
 def read_bytes(path: Path) -> bytes:
     """A dataset file's bytes; a file that cannot be read is a DatasetError saying why."""
     name = str(path)
+    limit = max_file_bytes()
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = _read_within(handle, limit)
     except FileNotFoundError:
         raise DatasetError(name, (Problem("no such file"),)) from None
     except IsADirectoryError:
         raise DatasetError(name, (Problem("is a directory, not a YAML file"),)) from None
     except OSError as exc:
         raise DatasetError(name, (Problem(f"cannot be read: {exc.strerror}"),)) from None
+    if data is None:
+        size = f"{limit / 2**20:g} MiB" if limit >= 2**20 else f"{limit} bytes"
+        problem = Problem(
+            f"is larger than the {size} limit for dataset files; to read it anyway, set "
+            f"{MAX_FILE_BYTES_VAR} to a larger number of bytes"
+        )
+        raise DatasetError(name, (problem,))
+    return data
+
+
+def _read_within(handle: BinaryIO, limit: int) -> bytes | None:
+    """A file's bytes, or None if there are more than ``limit`` of them.
+
+    Never reads much past the limit, even from /dev/zero or a pipe that does not end.
+    """
+    size = os.fstat(handle.fileno()).st_size  # 0 for pipes and devices
+    if size > limit:
+        return None
+    data = handle.read(size + 1)
+    chunks, total = [data], len(data)
+    while data and total <= limit:  # a pipe, or a file that grew
+        data = handle.read(min(limit + 1 - total, 2**20))
+        chunks.append(data)
+        total += len(data)
+    if total > limit:
+        return None
+    return chunks[0] if total == len(chunks[0]) else b"".join(chunks)
 
 
 def read_text(path: Path) -> str:
@@ -65,10 +142,10 @@ def decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        undecoded = bytes(exc.object)  # without the BOM, which exc.start does not count
+        line, column = _line_column(undecoded, exc.start)
         problem = Problem(
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8",
+            f"is not UTF-8 text (byte 0x{undecoded[exc.start]:02x}); save it as UTF-8",
             line=line,
             column=column,
         )
@@ -77,21 +154,31 @@ def decode(data: bytes, name: str) -> str:
 
 def parse(text: str, filename: str) -> Any:
     """Parse YAML text into plain values with positions (YMap, YList, scalars)."""
+    data = text.encode("utf-8")
+    if b"*" in data or not _shallow(data):  # aliases are located only from events
+        found = _event_problems(data, most=MAX_PROBLEMS)
+        if len(found) == MAX_PROBLEMS:
+            found += (Problem(f"reading stopped after {MAX_PROBLEMS} problems"),)
+        if found:
+            raise DatasetError(filename, found)
     try:
         node = yaml.compose(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
         raise DatasetError(filename, (_yaml_problem(exc, text),)) from None
-    except yaml.YAMLError as exc:
-        raise DatasetError(filename, (Problem(f"is not valid YAML: {exc}"),)) from None
-    except RecursionError:
-        raise DatasetError(filename, (Problem("is nested too deeply to be a dataset"),)) from None
+    except yaml.reader.ReaderError as exc:
+        raise DatasetError(filename, (_reader_problem(exc, data),)) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml marks its other errors
+        message = f"is not valid YAML: {str(exc).splitlines()[0]}"
+        raise DatasetError(filename, (Problem(message),)) from None
     if node is None:
         raise DatasetError(
             filename,
             (Problem("is empty (or only comments); a dataset is a mapping of sections"),),
         )
     problems: list[Problem] = []
-    value = _Converter(problems).convert(node, "", 0)
+    value = None
+    with contextlib.suppress(_TooManyProblems):
+        value = _Converter(problems).convert(node, "", 0)
     if problems:
         raise DatasetError(filename, tuple(problems))
     return value
@@ -100,6 +187,91 @@ def parse(text: str, filename: str) -> Any:
 def load_tree(path: Path) -> Any:
     """Read and parse a dataset file into positioned plain values."""
     return parse(read_text(path), str(path))
+
+
+def _shallow(data: bytes) -> bool:
+    """Whether a file surely nests less than _SAFE_NESTING deep."""
+    return _nesting_bound(data) <= _SAFE_NESTING
+
+
+def _nesting_bound(data: bytes) -> int:
+    """A cheap and generous bound on how deep a file nests.
+
+    Block collections nest through indentation, "- " and ": ", at most two levels for each
+    column of the longest line. Flow collections open with [ or {, each with at most one
+    mapping inside it that has no bracket of its own ([a: b], [? a]). A file of thousands of
+    observations holds thousands of one-line ones ({percent: 10.6}, ["zh", "en"]): those
+    _FLAT matches are not counted, bar one (the one the reader may be inside). That is safe
+    even where a match lies in a comment or a string: it holds no other bracket, and where
+    its opening bracket is real its items read exactly as the pattern reads them, so its
+    closing bracket is real too.
+    """
+    longest = len(max(data.split(b"\n"), key=len))
+    flat = sum(1 for _ in _FLAT.finditer(data))
+    flow = data.count(b"[") + data.count(b"{") - flat + 1
+    return 2 * flow + 2 * longest + 2
+
+
+def _event_problems(data: bytes, most: int) -> tuple[Problem, ...]:
+    """Aliases, and nesting deeper than MAX_DEPTH, found from parser events (``most`` of them).
+
+    Events come one at a time, so a file nested a million levels deep costs no more than one
+    nested just too deep: reading stops there, at the node _Converter would refuse. Composing
+    shares an aliased node, losing where the alias stands; events keep it. Syntax errors are
+    left to composing, which reports them with their position.
+    """
+    loader = _SafeLoader(data)
+    problems: list[Problem] = []
+    depth = 0  # collections open around the next node
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.NodeEvent):  # a scalar, an alias or a collection
+                if depth > MAX_DEPTH:
+                    problems.append(
+                        _event_problem(event, f"nested more than {MAX_DEPTH} levels deep")
+                    )
+                    break
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                elif isinstance(event, yaml.AliasEvent):
+                    problems.append(_event_problem(event, _ALIASES))
+                    if len(problems) >= most:
+                        break
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return ()
+    finally:
+        loader.dispose()
+    return tuple(problems)
+
+
+def _event_problem(event: yaml.Event, message: str) -> Problem:
+    mark = event.start_mark
+    if mark is None:  # pragma: no cover - the parser marks every event
+        return Problem(message)
+    return Problem(message, line=mark.line + 1, column=mark.column + 1)
+
+
+def _line_column(data: bytes, offset: int) -> Position:
+    """1-based line and column (in characters) of a byte offset."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", "replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, data: bytes) -> Problem:
+    """A character YAML does not allow (a control character), at its line and column."""
+    offset = exc.position
+    if not uses_libyaml():  # the pure-Python reader counts characters, libyaml bytes
+        offset = len(data.decode("utf-8")[:offset].encode("utf-8"))
+    line, column = _line_column(data, offset)
+    return Problem(
+        f"holds the control character U+{exc.character:04X}, which YAML does not allow",
+        line=line,
+        column=column,
+    )
 
 
 class _MemoLoader(_SafeLoader):
@@ -133,6 +305,10 @@ def parse_unplaced(data: bytes) -> Any:
     """
     if data.startswith(codecs.BOM_UTF8):  # as decode() does; libyaml then reads UTF-8
         data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise PositionsNeeded  # libyaml would read UTF-16; a dataset file must be UTF-8
+    if not _shallow(data) and _event_problems(data, most=1):
+        raise PositionsNeeded  # too deep to compose safely, or aliases; parse() says where
     loader = _MemoLoader(data)
     try:
         node = loader.get_single_node()
@@ -174,11 +350,15 @@ def _unplaced(node: yaml.Node, depth: int, seen: set[int] | None) -> Any:
         if construct is None:
             raise PositionsNeeded
         try:
+            if len(value) > MAX_NUMBER_CHARS and tag in _NUMBER_TAGS:
+                raise PositionsNeeded
             # the common numbers as SafeConstructor reads them, without its general path
             if tag == _INT_TAG and value.isascii() and value.isdigit() and value[0] != "0":
                 return int(value)
             if tag == _FLOAT_TAG and value[:1].isdigit() and _DECIMAL.issuperset(value):
                 return float(value)
+            if _yaml11_number(node):
+                raise PositionsNeeded
             return construct(_CONSTRUCTOR, node)
         except Exception:  # whatever it is, parse() reports it with its position
             raise PositionsNeeded from None
@@ -199,6 +379,24 @@ def _unplaced(node: yaml.Node, depth: int, seen: set[int] | None) -> Any:
     if kind is yaml.SequenceNode and tag == _SEQ_TAG:
         return UnplacedList([_unplaced(item, depth + 1, seen) for item in node.value])
     raise PositionsNeeded
+
+
+def _yaml11_number(node: yaml.Node) -> str:
+    """'base 60' or 'octal' for a plain number YAML 1.1 reads otherwise than YAML 1.2; else ''."""
+    if not isinstance(node, yaml.ScalarNode) or node.style or node.tag not in _NUMBER_TAGS:
+        return ""
+    if _BASE_60.fullmatch(node.value):
+        return "base 60"
+    if node.tag == _INT_TAG and _OCTAL.fullmatch(node.value):
+        return "octal"
+    return ""
+
+
+def _shown(text: str) -> str:
+    """A value from the file, for a message: quoted, escaped and cut short."""
+    if len(text) > _SHOWN_CHARS:
+        text = text[: _SHOWN_CHARS - 3] + "..."
+    return repr(text)
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> Problem:
@@ -238,10 +436,13 @@ class _Converter:
     def refuse(self, node: yaml.Node, path: str, message: str) -> None:
         line, column = _position(node)
         self.problems.append(Problem(message, path=path, line=line, column=column))
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.problems.append(Problem(f"reading stopped after {MAX_PROBLEMS} problems"))
+            raise _TooManyProblems
 
     def convert(self, node: yaml.Node, path: str, depth: int) -> Any:
         if id(node) in self.seen:
-            self.refuse(node, path, "YAML anchors and aliases (&name / *name) are not supported")
+            self.refuse(node, path, _ALIASES)
             return None
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
@@ -260,11 +461,25 @@ class _Converter:
         if node.tag not in _SCALAR_TAGS:
             self.refuse(node, path, f"unsupported YAML tag {node.tag!r}; only plain values")
             return None
-        try:
-            return self.constructor.construct_object(node)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            self.refuse(node, path, f"unreadable value {node.value!r} ({exc})")
+        if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+            message = f"a number of {len(node.value)} characters is too long to be a figure"
+            self.refuse(node, path, message)
             return None
+        try:
+            value = self.constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self.refuse(node, path, f"unreadable value {_shown(node.value)} ({exc})")
+            return None
+        base = _yaml11_number(node)
+        if base:
+            self.refuse(
+                node,
+                path,
+                f"{node.value!r} reads as {value} in YAML 1.1 ({base}); write the number in "
+                "plain decimal, or quote it if it is text",
+            )
+            return None
+        return value
 
     def mapping(self, node: yaml.MappingNode, path: str, depth: int) -> YMap:
         result = YMap(_position(node))
@@ -272,15 +487,19 @@ class _Converter:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.refuse(key_node, path, "YAML merge keys (<<) are not supported")
                 continue
+            known = len(self.problems)
             key = self.convert(key_node, path, depth + 1)
             if not isinstance(key, str):
-                self.refuse(key_node, path, f"keys must be plain names, not {key!r}")
+                if len(self.problems) == known:  # not already refused
+                    self.refuse(key_node, path, f"keys must be plain names, {_key_kind(key_node)}")
                 continue
-            child = f"{path}.{key}" if path else key
+            child = _child_path(path, key)
             if key in result:
                 first_line, _ = result.key_positions[key]
                 self.refuse(
-                    key_node, child, f"duplicate key {key!r} (first given on line {first_line})"
+                    key_node,
+                    child,
+                    f"duplicate key {_shown(key)} (first given on line {first_line})",
                 )
                 continue
             result.key_positions[key] = _position(key_node)
@@ -294,6 +513,25 @@ class _Converter:
             result.item_positions.append(_position(item))
             result.append(self.convert(item, f"{path}[{index}]", depth + 1))
         return result
+
+
+class _TooManyProblems(Exception):
+    """Converting stops: MAX_PROBLEMS are enough to show what is wrong."""
+
+
+def _child_path(path: str, key: str) -> str:
+    """The path to a mapping's value; a key that is not a plain name is shown quoted."""
+    shown = key if key.isprintable() and 0 < len(key) <= _SHOWN_CHARS else _shown(key)
+    return f"{path}.{shown}" if path else shown
+
+
+def _key_kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.ScalarNode):
+        what = {"bool": "a boolean", "null": "null", "timestamp": "a date"}.get(
+            node.tag.rpartition(":")[2], "a number"
+        )
+        return f"but YAML reads {_shown(node.value)} as {what}; quote it if it is a name"
+    return f"not {'a mapping' if isinstance(node, yaml.MappingNode) else 'a list'}"
 
 
 def _plain(value: Any) -> Any:

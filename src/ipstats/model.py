@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 SCHEMA_VERSION = 1
+YEAR_RANGE = range(1900, 2101)  # years an observation may have
 
 
 class Unit(StrEnum):

@@ -13,6 +13,7 @@ from ipstats._tree import Position, YList, YMap
 from ipstats.errors import DatasetError, Problem
 from ipstats.model import (
     SCHEMA_VERSION,
+    YEAR_RANGE,
     Category,
     ChangeKind,
     City,
@@ -31,7 +32,6 @@ from ipstats.model import (
 from ipstats.names import did_you_mean, fold
 from ipstats.precision import absolute_change_bounds, agrees, relative_change_bounds
 
-YEAR_RANGE = range(1900, 2101)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -40,6 +40,17 @@ _SECTIONS = ("schema_version", "sources", "cities", "indicators", "observations"
 
 E = TypeVar("E", bound=StrEnum)
 _MISSING = object()
+
+
+def _quote(text: str) -> str:
+    """Text from the file, for a message: quoted, escaped, and cut short so one line stays one."""
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _field_path(path: str, key: str) -> str:
+    """The path to a field; a key that is not a plain name is shown quoted."""
+    shown = key if key.isprintable() and 0 < len(key) <= 60 else _quote(key)
+    return f"{path}.{shown}" if path else shown
 
 
 def _kind_of(value: Any) -> str:
@@ -52,7 +63,7 @@ def _kind_of(value: Any) -> str:
     if isinstance(value, YList | list):
         return "a list"
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return f"the text {_quote(value)}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
     return repr(value)
@@ -105,7 +116,9 @@ class _Checker:
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or f"; allowed: {', '.join(allowed)}"
                 self.error(
-                    f"unknown field {key!r}{hint}", f"{path}.{key}", record.key_positions[key]
+                    f"unknown field {_quote(key)}{hint}",
+                    _field_path(path, key),
+                    record.key_positions[key],
                 )
         for key in required:
             if key not in record:
@@ -138,7 +151,7 @@ class _Checker:
             if any(unicode_category_is_control(ch) for ch in value.replace("\n", "")):
                 return "must not contain control characters"
             if pattern and not pattern.match(value):
-                return f"{value!r} is not {what}"
+                return f"{_quote(value)} is not {what}"
             return None
 
         return self.value(record, key, path, check)
@@ -171,7 +184,7 @@ class _Checker:
                     value.item_positions[index],
                 )
             elif pattern and not pattern.match(item):
-                self.error(f"{item!r} is not {what}", item_path, value.item_positions[index])
+                self.error(f"{_quote(item)} is not {what}", item_path, value.item_positions[index])
             else:
                 good.append(item)
         return tuple(good)
@@ -182,9 +195,10 @@ class _Checker:
         def check(value: Any) -> str | None:
             if isinstance(value, str) and value in valid:
                 return None
-            shown = value if isinstance(value, str) else _kind_of(value)
-            hint = did_you_mean(shown, valid) if isinstance(value, str) else ""
-            return f"unknown {label} {shown!r}{hint} (valid: {', '.join(valid)})"
+            if not isinstance(value, str):
+                return f"must be a {label} ({', '.join(valid)}), got {_kind_of(value)}"
+            hint = did_you_mean(value, valid)
+            return f"unknown {label} {_quote(value)}{hint} (valid: {', '.join(valid)})"
 
         value = self.value(record, key, path, check)
         return _MISSING if value is _MISSING else enum(value)
@@ -217,7 +231,7 @@ class _Checker:
                 try:
                     dt.date.fromisoformat(value)
                 except ValueError:
-                    return f"{value!r} is not a date (YYYY-MM-DD)"
+                    return f"{_quote(value)} is not a date (YYYY-MM-DD)"
                 return None
             if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
                 return f"must be a date (YYYY-MM-DD), got {_kind_of(value)}"
@@ -255,7 +269,8 @@ def build_dataset(tree: Any, filename: str) -> tuple[Dataset, tuple[Problem, ...
     version = tree.get("schema_version", _MISSING)
     if version is not _MISSING and (isinstance(version, bool) or version != SCHEMA_VERSION):
         checker.error(
-            f"unsupported schema version {version!r}; this ipstats reads schema_version: {SCHEMA_VERSION}",
+            f"unsupported schema version {_quote(version) if isinstance(version, str) else _kind_of(version)}; "
+            f"this ipstats reads schema_version: {SCHEMA_VERSION}",
             "schema_version",
             tree.value_positions["schema_version"],
         )
@@ -278,7 +293,7 @@ def _unique_id(
 ) -> bool:
     if record_id in seen:
         checker.error(
-            f"duplicate {what} id {record_id!r}", f"{path}.id", record.value_positions["id"]
+            f"duplicate {what} id {_quote(record_id)}", f"{path}.id", record.value_positions["id"]
         )
         return False
     return True
@@ -332,7 +347,7 @@ def _claim_names(
         other = owners.setdefault(name, owner)
         if other != owner:
             checker.error(
-                f"name or alias {name!r} is claimed by {what} {other!r} and {owner!r}",
+                f"name or alias {_quote(name)} is claimed by {what} {_quote(other)} and {_quote(owner)}",
                 path,
                 record.position,
             )
@@ -402,7 +417,7 @@ def _reference(
                 if known
                 else f" (no {what}s are defined)"
             )
-            return f"unknown {what} {value!r}{hint}"
+            return f"unknown {what} {_quote(value)}{hint}"
         return None
 
     return checker.value(record, key, path, check)

@@ -14,6 +14,7 @@ from ipstats.errors import ExportError
 from ipstats.export import atomic_writer, check_references
 from ipstats.model import (
     SCHEMA_VERSION,
+    YEAR_RANGE,
     Category,
     ChangeKind,
     CityKind,
@@ -24,7 +25,6 @@ from ipstats.model import (
     Qualifier,
     Unit,
 )
-from ipstats.schema import YEAR_RANGE
 
 # The layout of the database file; bump it when a table or column changes meaning.
 # Also stored as PRAGMA user_version so tools can check it without reading a table.
