@@ -100,11 +100,19 @@ _FULL, _IMPLIED, _BOUND = "█", "░", "▒"
 CHART_WIDTH = 40
 
 
-def _bar_lines(bars: list[tuple[str, float, str, str]], width: int = CHART_WIDTH) -> Text:
-    """Horizontal bars scaled to the largest value: (label, value, style, shown value)."""
+def _bar_lines(
+    bars: list[tuple[str, float, str, str]], width: int = CHART_WIDTH, rank: bool = False
+) -> Text:
+    """Horizontal bars scaled to the largest value: (label, value, style, shown value).
+
+    For ranks a better (smaller) rank draws a longer bar: rank 1 is the longest.
+    """
     text = Text()
     if not bars:
         return text
+    if rank:
+        worst = max(value for _, value, _, _ in bars)
+        bars = [(label, worst + 1 - value, style, shown) for label, value, style, shown in bars]
     top = max(abs(value) for _, value, _, _ in bars) or 1.0
     label_width = max(len(label) for label, _, _, _ in bars)
     for label, value, style, shown in bars:
@@ -133,7 +141,8 @@ def compare_chart(comparison: Any) -> RenderableType:
         bars.append((city.name, float(observation.value), style, shown))
     unit = row.indicator.unit.label
     title = Text(f"{row.indicator.name}, {row.year} ({unit})\n", style="bold")
-    return Group(title, _bar_lines(bars), Text(_LEGEND, style="dim"))
+    lines = _bar_lines(bars, rank=row.indicator.unit.value == "rank")
+    return Group(title, lines, Text(_LEGEND, style="dim"))
 
 
 def growth_charts(result: Any) -> RenderableType:
@@ -155,6 +164,6 @@ def growth_charts(result: Any) -> RenderableType:
             bars.append((str(point.year), float(point.value), style, shown))
         unit = series.indicator.unit.label
         parts.append(Text(f"{series.city.name}: {series.indicator.name} ({unit})", style="bold"))
-        parts.append(_bar_lines(bars))
+        parts.append(_bar_lines(bars, rank=series.indicator.unit.value == "rank"))
     parts.append(Text(_LEGEND, style="dim"))
     return Group(*parts)

@@ -1,0 +1,49 @@
+"""Human rendering: number formatting and terminal charts."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from ipstats.compare import compare_metric
+from ipstats.growth import growth
+from ipstats.model import Dataset
+from ipstats.render import compare_chart, format_number, growth_charts
+
+
+def draw(renderable: object) -> str:
+    console = Console(width=100, no_color=True, record=True)
+    with console.capture() as capture:
+        console.print(renderable)
+    return capture.get()
+
+
+def test_format_number() -> None:
+    assert format_number(17930) == "17,930"
+    assert format_number(50.2) == "50.2"
+    assert format_number(2.5e9) == "2,500,000,000"
+
+
+def test_compare_chart_has_one_bar_per_city_and_marks_bounds(tiny: Dataset) -> None:
+    cities = (tiny.city("alpha"), tiny.city("beta"))
+    text = draw(compare_chart(compare_metric(tiny, cities, tiny.indicator("valid_widgets"))))
+    alpha = next(line for line in text.splitlines() if line.startswith("Alpha"))
+    beta = next(line for line in text.splitlines() if line.startswith("Beta"))
+    assert "▒" in alpha and alpha.endswith(">5,000")  # a bound is drawn differently
+    assert "█" in beta and beta.endswith("4,000")
+    assert alpha.count("▒") > beta.count("█")
+
+
+def test_growth_chart_draws_implied_years_hollow(tiny: Dataset) -> None:
+    text = draw(
+        growth_charts(growth(tiny, (tiny.city("alpha"),), tiny.indicator("widgets_granted")))
+    )
+    lines = {line.split()[0]: line for line in text.splitlines() if line[:4].isdigit()}
+    assert set(lines) == {"2021", "2022", "2023", "2024"}
+    assert "░" in lines["2023"] and "█" not in lines["2023"]
+    assert "█" in lines["2024"]
+
+
+def test_a_better_rank_draws_a_longer_bar(tiny: Dataset) -> None:
+    text = draw(growth_charts(growth(tiny, (tiny.city("alpha"),), tiny.indicator("cluster_rank"))))
+    bars = {line.split()[0]: line.count("█") for line in text.splitlines() if line[:4].isdigit()}
+    assert bars["2021"] > bars["2020"]  # 8th is better than 9th
