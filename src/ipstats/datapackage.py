@@ -19,7 +19,7 @@ from typing import Any
 
 from ipstats import __version__
 from ipstats.errors import ExportError
-from ipstats.export import check_references, terminate_as_interrupt
+from ipstats.export import check_references, current_umask, terminate_as_interrupt
 from ipstats.model import (
     SCHEMA_VERSION,
     Category,
@@ -340,7 +340,7 @@ def write_datapackage(
         try:
             for name, content in contents.items():
                 _write_file(temp / name, content)
-            temp.chmod(0o777 & ~_umask())
+            temp.chmod(0o777 & ~current_umask())
             _move_into_place(temp, directory, replacing)
         except OSError as exc:
             raise ExportError(f"{where}: {exc.strerror or exc}") from None
@@ -420,12 +420,6 @@ def _write_file(path: Path, content: bytes) -> None:
         handle.write(content)
         handle.flush()
         os.fsync(handle.fileno())
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def _descriptor(

@@ -144,7 +144,7 @@ def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
                 handle.flush()
                 os.fsync(handle.fileno())
             with contextlib.suppress(OSError):
-                temp.chmod(0o644 & ~_umask())
+                temp.chmod(0o644 & ~current_umask())
             temp.replace(target)
         except OSError as exc:
             raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
@@ -167,7 +167,8 @@ def _sigterm_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """The process's file-creation mask (reading it means setting it, so set it back)."""
     current = os.umask(0)
     os.umask(current)
     return current
