@@ -7,7 +7,7 @@ from typing import Any
 
 from ipstats.errors import NoDataError
 from ipstats.model import City, Dataset, Indicator, Number, Observation
-from ipstats.query import Filter, primary, reported_yoy_text, select, source_lines, years_text
+from ipstats.query import primary, reported_yoy_text, series, source_lines, years_text
 from ipstats.table import Column, Kind, Table
 
 SCOPE_MARK = "†"
@@ -169,11 +169,7 @@ def compare_metric(
     dataset: Dataset, cities: tuple[City, ...], indicator: Indicator, year: int | None = None
 ) -> Comparison:
     """Every year any of the cities has the metric (or just ``year``), side by side."""
-    per_city = []
-    for city in cities:
-        per_city.append(
-            primary(select(dataset, Filter(cities=(city.id,), indicators=(indicator.id,))))
-        )
+    per_city = [primary(series(dataset, indicator.id, city.id)) for city in cities]
     years = sorted({y for found in per_city for y in found})
     if not years:
         raise NoDataError(f"no {indicator.id} for {' or '.join(c.id for c in cities)}")
@@ -197,10 +193,7 @@ def compare_all(dataset: Dataset, cities: tuple[City, ...], year: int | None = N
     """Every indicator all the cities have in a common year: the latest such year, or ``year``."""
     rows = []
     for indicator in dataset.indicators:
-        per_city = [
-            primary(select(dataset, Filter(cities=(c.id,), indicators=(indicator.id,))))
-            for c in cities
-        ]
+        per_city = [primary(series(dataset, indicator.id, c.id)) for c in cities]
         common = set.intersection(*(set(found) for found in per_city))
         if year is not None:
             common &= {year}
