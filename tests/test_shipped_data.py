@@ -119,8 +119,10 @@ PINS = [
     WP21("police_ip_criminal_cases", 2021, 243, "exact", "campaign", yoy=pct(100)),
     WP21("ip_pledge_financing_amount", 2021, 7_634_000_000, "exact", yoy=pct(98.75)),
     WP21("china_patent_awards", 2021, 46, "exact"),
-    WP21("ip_mediation_organizations", 2021, 16, "exact", "cumulative",
+    WP21("ip_mediation_organizations", 2021, 16, "exact", "year_end",
          scope="people's mediation organisations"),
+    WP21("ip_arbitration_cases_accepted", 2021, 504, "exact",
+         scope="Shanghai Arbitration Commission and SHIAC"),
     # sh-wp-2023
     WP23("patents_granted", 2023, 159100, "exact", yoy=None),
     WP23("invention_patents_granted", 2023, 44300, "exact", yoy=pct(20.51)),
@@ -141,6 +143,11 @@ PINS = [
     WP23("ip_pledge_financing_amount", 2023, 22_760_000_000, "exact", yoy=pct(87)),
     WP23("ip_pledge_financing_deals", 2023, 1000, "more_than"),
     WP23("patent_pre_examination_cases_accepted", 2023, 2029, "exact", "cumulative"),
+    WP23("cross_regional_copyright_registrations", 2023, 500, "more_than",
+         scope="National Copyright Innovation and Development Base (Pudong)"),
+    WP23("national_ip_demonstration_enterprises_new", 2023, 25, "exact"),
+    WP23("national_ip_advantage_enterprises", 2023, 122, "exact"),
+    WP23("wipo_copyright_gold_awards", 2023, 2, "exact"),
     # sh-brief-2025 (Shanghai in 2024, some figures as of 21 April 2025)
     BRIEF("pct_applications", 2024, 6822, "exact", yoy=pct(10.3)),
     BRIEF("high_value_invention_patents_per_10k", 2024, 57.9, "exact", "year_end",
@@ -160,6 +167,8 @@ PINS = [
           scope="patent and trademark cases"),
     BRIEF("data_ip_registration_applications_accepted", 2025, 409, "exact", "cumulative",
           as_of="2025-04-21"),
+    BRIEF("patent_intensive_products_recognized", 2024, 130, "exact", "cumulative"),
+    BRIEF("patent_intensive_products_output_value", 2024, 70_000_000_000, "more_than"),
     # sz-ip-2024 (Shenzhen in 2024, and one national figure)
     SZ("pct_applications", 2024, 16300, "exact", yoy=None),
     SZ("patents_granted", 2024, 241900, "exact"),
@@ -172,10 +181,18 @@ PINS = [
     SZ("ip_pledge_financing_amount", 2024, 50_421_000_000, "exact"),
     SZ("customs_seized_items", 2024, 28_835_000, "about"),
     SZ("procuratorate_arrest_review_persons", 2024, 451, "exact"),
-    SZ("procuratorate_ip_crime_cases_accepted", 2024, 259, "exact",
-       scope="review stage not stated"),
+    SZ("procuratorate_arrest_review_cases", 2024, 259, "exact"),
     SZ("china_patent_awards", 2024, 81, "exact"),
+    SZ("ip_securitization_products", 2024, 99, "exact", "cumulative"),
     SZ("ip_securitization_amount", 2024, 21_906_000_000, "exact", "cumulative"),
+    SZ("ip_service_revenue", 2024, 3_914_000_000, "exact",
+       scope="IP service institutions attracted in 2024", yoy=pct(20.6)),
+    SZ("invention_patents_published", 2024, 124569, "exact",
+       scope="strategic emerging industry clusters"),
+    SZ("invention_patents_published", 2024, 32112, "exact", scope="future industry clusters"),
+    SZ("data_ip_registration_certificates", 2024, 801, "exact"),
+    SZ("data_ip_registered_data_entries", 2024, 13_400_000_000, "more_than"),
+    SZ("patent_pre_examination_registered_entities", 2024, 10000, "more_than"),
     # sh-proc-2023 (Shanghai procuratorates in 2023, and one 2022 comparison base)
     PROC("procuratorate_ip_crime_cases_accepted", 2023, 1369, "exact", yoy=None),
     PROC("procuratorate_ip_crime_persons_accepted", 2023, 2810, "exact"),
@@ -378,3 +395,49 @@ def test_indicator_names_and_descriptions(dataset: Dataset) -> None:
     for i in dataset.indicators:
         sentences = re.findall(r"[.!?](?:\s|$)", i.description.strip())
         assert 1 <= len(sentences) <= 2, (i.id, i.description)
+
+
+# ----------------------------------------------------------------------------- (d) curation decisions
+
+
+def _only(dataset: Dataset, indicator: str, city: str, year: int) -> list[Observation]:
+    return [
+        o for o in dataset.observations if (o.indicator, o.city, o.year) == (indicator, city, year)
+    ]
+
+
+def test_shenzhen_procuratorate_cases_and_persons_share_the_arrest_review_stage(
+    dataset: Dataset,
+) -> None:
+    """259 cases and 451 persons come from one clause, so they are one stage, not two."""
+    stages = {
+        o.indicator: o.value
+        for o in dataset.observations
+        if (o.city, o.year, o.source) == ("shenzhen", 2024, "sz-ip-2024")
+        and o.indicator.startswith("procuratorate_")
+    }
+    assert stages == {
+        "procuratorate_arrest_review_cases": 259,
+        "procuratorate_arrest_review_persons": 451,
+    }
+
+
+def test_mediation_organisations_are_levels_not_running_totals(dataset: Dataset) -> None:
+    """A count of organisations in place is a stock at a point in time, never a running total."""
+    found = _only(dataset, "ip_mediation_organizations", "shanghai", 2021)
+    assert [(o.value, o.period) for o in found] == [(16, Period.YEAR_END)]
+    periods = {
+        o.period for o in dataset.observations if o.indicator == "ip_mediation_organizations"
+    }
+    assert periods == {Period.YEAR_END}
+
+
+def test_accepted_mediation_disputes_have_no_name_that_suggests_settlement(
+    dataset: Dataset,
+) -> None:
+    """Accepted disputes and settled disputes are easy to confuse; no name may blur the two."""
+    accepted = dataset.indicator("ip_mediation_disputes_accepted")
+    resolved = dataset.indicator("ip_mediation_disputes_resolved")
+    suggestive = ("mediated", "resolved", "settled", "success")
+    assert [n for n in accepted.names if any(w in n.casefold() for w in suggestive)] == []
+    assert {n.casefold() for n in accepted.names}.isdisjoint(n.casefold() for n in resolved.names)
