@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from ipstats.atomic import atomic_writer, write_chunks
 from ipstats.errors import ExportError, NoDataError
-from ipstats.export import atomic_writer, long_table, wide_table, write_chunks
+from ipstats.export import wide_table
 from ipstats.model import Dataset
 from ipstats.query import Filter
+from ipstats.query import observations_table as long_table
 
 
 def leftovers(directory: Path) -> list[str]:
@@ -218,7 +220,7 @@ SIGTERM_SCRIPT = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from ipstats.export import atomic_writer
+    from ipstats.atomic import atomic_writer
 
     with atomic_writer(Path(sys.argv[1])) as handle:
         handle.write("city,value\\n" * 1000)
