@@ -10,8 +10,10 @@ import re
 import pytest
 import yaml
 
-from ipstats.formats import Format, neutralise, serialise
+from ipstats.errors import UsageError
+from ipstats.formats import EXPORT, SCREEN, Format, choose, neutralise, serialise
 from ipstats.table import Column, Kind, Table
+from ipstats.terms import Terms
 
 COLUMNS = (
     Column("name", "Name"),
@@ -192,3 +194,46 @@ def test_yaml_keeps_unicode_readable() -> None:
 def test_table_is_not_a_machine_format() -> None:
     with pytest.raises(ValueError, match=r"^table is not a machine format$"):
         serialise(TABLE, Format.TABLE)
+
+
+def test_one_enum_names_every_format_and_what_it_is() -> None:
+    assert {f.value for f in Format} == {f.value for f in (*SCREEN, *EXPORT)}
+    assert [f for f in Format if f.is_file_only] == [Format.SQLITE, Format.DATAPACKAGE]
+    assert [f for f in Format if not f.is_machine] == [
+        Format.TABLE,
+        Format.SQLITE,
+        Format.DATAPACKAGE,
+    ]
+    assert Format("jsonl") is Format.JSONL  # a plain string names its member
+
+
+def test_each_kind_of_command_offers_its_formats() -> None:
+    assert [f.value for f in SCREEN] == ["table", "csv", "tsv", "json", "jsonl", "markdown", "yaml"]
+    assert [f.value for f in EXPORT] == [
+        "csv",
+        "tsv",
+        "json",
+        "jsonl",
+        "yaml",
+        "markdown",
+        "sqlite",
+        "datapackage",
+    ]
+
+
+@pytest.mark.parametrize("fmt", [f for f in Format if f.is_machine])
+def test_every_machine_format_serialises(fmt: Format) -> None:
+    assert "".join(serialise(TABLE, fmt))
+
+
+def test_choose_gives_an_offered_format_or_lists_the_offer() -> None:
+    assert choose("csv", SCREEN) is Format.CSV
+    assert choose(Format.SQLITE, EXPORT) is Format.SQLITE
+    with pytest.raises(UsageError) as caught:
+        choose("sqlite", SCREEN)
+    assert str(caught.value) == (
+        "the format 'sqlite' is not one of table, csv, tsv, json, jsonl, markdown, yaml"
+    )
+    assert caught.value.exit_status == 2
+    with pytest.raises(UsageError, match=r"^-f 'xml\\x00' is not one of csv"):
+        choose("xml\x00", EXPORT, Terms(format="-f"))
