@@ -130,7 +130,7 @@ def test_city_or_indicator_says_neither_and_suggests_from_both(tiny: Dataset) ->
     assert str(caught.value).startswith(
         "no indicator or city named 'widgts'; did you mean: widgets, widget_share"
     )
-    with pytest.raises(UsageError, match=r"^no indicator or city named ''"):
+    with pytest.raises(UsageError, match=r"^no indicator or city named ' '"):
         resolve.city_or_indicator(tiny, " ")
     with pytest.raises(UsageError, match=r"^ambiguous metric 'widget': it could be "):
         resolve.city_or_indicator(tiny, "widget")
