@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from ipstats.errors import UsageError
-from ipstats.formats import EXPORT, SCREEN, Format, choose, neutralise, serialise
+from ipstats.formats import EXPORT, SCREEN, Format, choose, neutralise, serialise, write_tables
 from ipstats.table import Column, Kind, Table
 from ipstats.terms import Terms
 
@@ -237,3 +237,13 @@ def test_choose_gives_an_offered_format_or_lists_the_offer() -> None:
     assert caught.value.exit_status == 2
     with pytest.raises(UsageError, match=r"^-f 'xml\\x00' is not one of csv"):
         choose("xml\x00", EXPORT, Terms(format="-f"))
+
+
+def test_write_tables_separates_line_formats_with_a_blank_line() -> None:
+    out = io.StringIO()
+    write_tables(out, [TABLE, TABLE], Format.CSV)
+    first = "".join(serialise(TABLE, Format.CSV))
+    assert out.getvalue() == first + "\n" + first
+    out = io.StringIO()
+    write_tables(out, [TABLE, TABLE], Format.JSONL)
+    assert out.getvalue() == "".join(serialise(TABLE, Format.JSONL)) * 2

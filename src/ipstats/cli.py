@@ -15,7 +15,7 @@ import typer.core
 
 from ipstats import __version__, _typer_params
 from ipstats.errors import ExitStatus, IpstatsError, UsageError
-from ipstats.formats import EXPORT, SCREEN, Format, choose, serialise
+from ipstats.formats import EXPORT, SCREEN, Format, choose, write_tables
 from ipstats.model import Category, Dataset
 from ipstats.table import Table
 from ipstats.terms import Terms
@@ -312,13 +312,7 @@ def _emit(
         if chart is not None:
             console.print(chart())
         return
-    out = sys.stdout
-    for index, table in enumerate(tables):
-        if index and chosen in (Format.TSV, Format.CSV, Format.MARKDOWN):
-            out.write("\n")
-        for chunk in serialise(table, chosen, sanitize=sanitize):
-            out.write(chunk)
-    out.flush()
+    write_tables(sys.stdout, tables, chosen, sanitize)
 
 
 def _draw_compare(result: Any) -> Any:
@@ -521,8 +515,9 @@ def export(
             "--format",
             "-f",
             parser=_export_format,
+            metavar=f"<{'|'.join(EXPORT)}>",
             autocompletion=_complete_export_format,
-            help=f"Output format: {', '.join(EXPORT)}.",
+            help="Output format.",
         ),
     ] = Format.CSV,
     output: Annotated[

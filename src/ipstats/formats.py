@@ -6,7 +6,7 @@ import io
 import math
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, TextIO
 
 from ipstats.errors import UsageError
 from ipstats.table import Table
@@ -196,3 +196,13 @@ def serialise(
     if fmt is Format.YAML:
         return [yaml_document(table)]
     raise ValueError(f"{fmt} is not a machine format")  # the caller's mistake, not the user's
+
+
+def write_tables(out: TextIO, tables: Iterable[Table], fmt: Format, sanitize: bool = True) -> None:
+    """Several tables in one machine format, a blank line between those that are lines of text."""
+    for index, table in enumerate(tables):
+        if index and fmt in (Format.TSV, Format.CSV, Format.MARKDOWN):
+            out.write("\n")
+        for chunk in serialise(table, fmt, sanitize=sanitize):
+            out.write(chunk)
+    out.flush()
