@@ -6,10 +6,13 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
+from ipstats.cli import app
 from ipstats.errors import UsageError
 from ipstats.formats import EXPORT, SCREEN, Format, choose, neutralise, serialise, write_tables
 from ipstats.table import Column, Kind, Table
@@ -247,3 +250,22 @@ def test_write_tables_separates_line_formats_with_a_blank_line() -> None:
     out = io.StringIO()
     write_tables(out, [TABLE, TABLE], Format.JSONL)
     assert out.getvalue() == "".join(serialise(TABLE, Format.JSONL)) * 2
+
+
+@pytest.mark.parametrize(
+    ("args", "offered"),
+    [(("list", "sources"), SCREEN), (("export", "-m", "widgets", "-o", "{out}"), EXPORT)],
+)
+def test_each_command_takes_its_formats_and_refuses_the_others(
+    tiny_path: Path, tmp_path: Path, args: tuple[str, ...], offered: tuple[Format, ...]
+) -> None:
+    for fmt in Format:
+        out = str(tmp_path / f"out-{fmt.value}")
+        command = ["--data", str(tiny_path), *(a.format(out=out) for a in args), "-f", fmt.value]
+        result = CliRunner().invoke(app, command)
+        if fmt in offered:
+            assert result.exit_code == 0, (fmt, result.stderr)
+        else:
+            assert result.exit_code == 2, fmt
+            listed = ", ".join(offered)
+            assert result.stderr.startswith("Error: ") and listed in result.stderr, result.stderr
