@@ -242,8 +242,9 @@ def _insert(
         "INSERT INTO indicator_aliases VALUES (?, ?, ?)",
         _aliases((i.id, i.aliases) for i in dataset.indicators),
     )
+    columns = ", ".join(("id", *OBSERVATION_FIELDS))
     connection.executemany(
-        f"INSERT INTO observations VALUES (?{', ?' * len(OBSERVATION_FIELDS)})",
+        f"INSERT INTO observations ({columns}) VALUES (?{', ?' * len(OBSERVATION_FIELDS)})",
         numbered_values(dataset, observations, OBSERVATION_FIELDS),
     )
 
