@@ -1,4 +1,4 @@
-"""Selecting observations and listing what a dataset holds."""
+"""Selecting observations: filters and years from what a user typed, and tables of a dataset."""
 
 from __future__ import annotations
 
