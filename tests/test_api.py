@@ -5,12 +5,16 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 import ipstats
+from ipstats.cli import app
 from ipstats.compare import Comparison
+from ipstats.errors import IpstatsError, NoDataError, UsageError
 from ipstats.growth import Growth
 from ipstats.table import Table
 
@@ -64,3 +68,97 @@ def test_importing_ipstats_is_light() -> None:
 
 def test_package_is_typed() -> None:
     assert (Path(ipstats.__file__).parent / "py.typed").is_file()
+
+
+def cli_error(tiny_path: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["--data", str(tiny_path), *args])
+    assert result.stderr.startswith("Error: "), result.stderr
+    return result.exit_code, result.stderr.removeprefix("Error: ").strip()
+
+
+@pytest.mark.parametrize(
+    ("call", "args", "error", "message"),
+    [
+        (
+            lambda d: d.compare("alpha", metric="widgets"),
+            ("compare", "alpha", "-m", "widgets"),
+            UsageError,
+            "compare needs at least two cities (known: alpha, beta, nation)",
+        ),
+        (
+            lambda d: d.compare("alpha", "beta", year=20244),
+            ("compare", "alpha", "beta", "--year", "20244"),
+            UsageError,
+            "{year} 20244 is not a plausible year (1900-2100)",
+        ),
+        (
+            lambda d: d.observations(start=2025, end=2021),
+            ("list", "observations", "--from", "2025", "--to", "2021"),
+            UsageError,
+            "{start} 2025 is later than {end} 2021",
+        ),
+        (
+            lambda d: d.observations(start="later"),
+            ("list", "observations", "--from", "later"),
+            UsageError,
+            "{start} 'later' is not a year; give one such as 2024",
+        ),
+        (
+            lambda d: d.growth("alpha", metric="widgets", start=2024, end=2021),
+            ("growth", "alpha", "-m", "widgets", "--from", "2024", "--to", "2021"),
+            UsageError,
+            "{start} 2024 is later than {end} 2021",
+        ),
+        (
+            lambda d: d.observations(city="alpha", metric="widgets", start=2030),
+            ("list", "observations", "-c", "alpha", "-m", "widgets", "--from", "2030"),
+            NoDataError,
+            "no observations match these filters in the years asked for; "
+            "data exists for 2021, 2022, 2024",
+        ),
+        (
+            lambda d: d.show("zzz"),
+            ("show", "zzz"),
+            UsageError,
+            "no indicator or city named 'zzz' "
+            "(`ipstats list indicators` shows them all; known cities: alpha, beta, nation)",
+        ),
+        (
+            lambda d: d.compare("alpha", "gamma"),
+            ("compare", "alpha", "gamma"),
+            UsageError,
+            "unknown city 'gamma' (known: alpha, beta, nation)",
+        ),
+    ],
+)
+def test_the_api_and_the_cli_refuse_the_same_mistakes_alike(
+    tiny_path: Path,
+    call: Callable[[ipstats.Data], object],
+    args: tuple[str, ...],
+    error: type[IpstatsError],
+    message: str,
+) -> None:
+    data = ipstats.load(tiny_path)
+    with pytest.raises(IpstatsError) as caught:
+        call(data)
+    assert type(caught.value) is error
+    assert str(caught.value) == message.format(
+        year="the year", start="the start year", end="the end year"
+    )
+    code, shown = cli_error(tiny_path, *args)
+    assert code == caught.value.exit_status
+    assert shown == message.format(year="--year", start="--from", end="--to")
+
+
+def test_the_api_accepts_a_category_by_name_and_refuses_an_unknown_one(tiny_path: Path) -> None:
+    data = ipstats.load(tiny_path)
+    records = data.observations(category="PROTECTION").to_records()
+    assert {r["indicator"] for r in records} == {"widget_share"}
+    with pytest.raises(UsageError, match=r"^unknown category 'colour'"):
+        data.observations(category="colour")
+
+
+def test_show_gives_the_tables_the_cli_prints(tiny_path: Path) -> None:
+    about, observed = ipstats.load(tiny_path).show("widgets")
+    assert about.title == "Widgets granted (widgets_granted)"
+    assert [r["year"] for r in observed.to_records()] == [2021, 2022, 2024, 2024]

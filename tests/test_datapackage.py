@@ -17,6 +17,7 @@ from ipstats import __version__
 from ipstats.datapackage import write_datapackage
 from ipstats.errors import ExportError
 from ipstats.model import Dataset
+from ipstats.rows import FIELDS
 
 FILES = ["cities.csv", "datapackage.json", "indicators.csv", "observations.csv", "sources.csv"]
 
@@ -123,6 +124,11 @@ def test_schema_fields_equal_the_csv_header(package: Path, name: str) -> None:
     header, rows = _header_and_rows(package / resource["path"])
     assert [f["name"] for f in resource["schema"]["fields"]] == header
     assert all(len(row) == len(header) for row in rows)
+
+
+def test_observation_fields_follow_the_shared_field_order(package: Path) -> None:
+    resource = _resource(package, "observations")
+    assert [f["name"] for f in resource["schema"]["fields"]] == ["id", *FIELDS]
 
 
 def test_field_types(package: Path) -> None:

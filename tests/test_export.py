@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import textwrap
+import contextlib
+import io
+import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from ipstats.errors import ExportError, NoDataError
-from ipstats.export import atomic_writer, long_table, wide_table, write_chunks
+from ipstats.errors import NoDataError, UsageError
+from ipstats.export import Written, export, wide_table
+from ipstats.formats import Format
 from ipstats.model import Dataset
 from ipstats.query import Filter
-
-
-def leftovers(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.iterdir() if p.name.endswith(".tmp"))
+from ipstats.query import observations_table as long_table
+from ipstats.terms import Terms
 
 
 def test_long_table_columns(tiny: Dataset) -> None:
@@ -139,115 +137,69 @@ def test_wide_table_of_everything(tiny: Dataset) -> None:
     assert rank == {"alpha": "Alpha-Gamma cluster", "beta": "Beta-Delta cluster"}
 
 
-def test_atomic_writer_replaces_content_on_success(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
-    target.write_text("old\n", encoding="utf-8")
-    with atomic_writer(target) as handle:
-        handle.write("new,甲城\r\n")
-        assert target.read_text(encoding="utf-8") == "old\n"  # not yet replaced
-    assert target.read_bytes() == "new,甲城\r\n".encode()  # utf-8, newlines untranslated
-    assert leftovers(tmp_path) == []
+def test_export_to_a_stream_writes_the_long_table(tiny: Dataset) -> None:
+    out = io.StringIO()
+    where = Filter(cities=("alpha",), indicators=("widgets_granted",))
+    assert export(tiny, where, Format.JSON, stream=out) is None
+    records = json.loads(out.getvalue())
+    assert records == long_table(tiny, where).records()
 
 
-def test_atomic_writer_creates_a_readable_file(tmp_path: Path) -> None:
-    target = tmp_path / "out.bin"
-    with atomic_writer(target, binary=True) as handle:
-        handle.write(b"\x00\x01")
-    assert target.read_bytes() == b"\x00\x01"
-    umask = os.umask(0)
-    os.umask(umask)
-    assert target.stat().st_mode & 0o777 == 0o644 & ~umask
+def test_export_wide_to_a_file_says_how_many_rows(tiny: Dataset, tmp_path: Path) -> None:
+    target = tmp_path / "wide.csv"
+    written = export(tiny, Filter(indicators=("widgets_granted",)), Format.CSV, target, wide=True)
+    assert written == Written(2, "rows", target)
+    assert str(written) == f"wrote 2 rows to {target}"
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split(",")[:5] == ["city", "indicator", "unit", "period", "scope"]
+    assert len(lines) == 3
 
 
-def test_failure_inside_the_block_leaves_the_old_file(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
-    target.write_text("old\n", encoding="utf-8")
-    with pytest.raises(RuntimeError, match="boom"), atomic_writer(target) as handle:
-        handle.write("partial")
-        raise RuntimeError("boom")
-    assert target.read_text(encoding="utf-8") == "old\n"
-    assert leftovers(tmp_path) == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+def test_export_to_sqlite_counts_observations(tiny: Dataset, tmp_path: Path) -> None:
+    target = tmp_path / "out.db"
+    written = export(tiny, Filter(cities=("beta",)), Format.SQLITE, target)
+    assert written == Written(4, "observations", target)
+    with contextlib.closing(sqlite3.connect(target)) as db:
+        (count,) = db.execute("SELECT count(*) FROM observations").fetchone()
+    assert count == 4
 
 
-def test_failure_inside_the_block_creates_nothing(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
-    with pytest.raises(KeyboardInterrupt), atomic_writer(target) as handle:
-        handle.write("partial")
-        raise KeyboardInterrupt
-    assert list(tmp_path.iterdir()) == []
+def test_export_of_nothing_to_a_database_writes_nothing(tiny: Dataset, tmp_path: Path) -> None:
+    target = tmp_path / "package"
+    with pytest.raises(NoDataError, match="no observations match these filters"):
+        export(tiny, Filter(cities=("nation",)), Format.DATAPACKAGE, target)
+    assert not target.exists()
 
 
-def test_missing_directory_is_an_export_error(tmp_path: Path) -> None:
-    target = tmp_path / "nope" / "out.csv"
-    with pytest.raises(ExportError) as caught, atomic_writer(target):
-        pytest.fail("the block must not run")
-    assert str(caught.value) == f"cannot write {target}: directory {target.parent} does not exist"
-    assert not target.parent.exists()
-
-
-def test_directory_as_target_is_an_export_error(tmp_path: Path) -> None:
-    with pytest.raises(ExportError) as caught, atomic_writer(tmp_path):
-        pytest.fail("the block must not run")
-    assert str(caught.value) == f"cannot write {tmp_path}: it is a directory"
-
-
-def test_os_error_while_writing_is_an_export_error(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
-    with pytest.raises(ExportError) as caught, atomic_writer(target):
-        raise OSError(28, "No space left on device")
-    assert str(caught.value) == f"cannot write {target}: No space left on device"
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_sigterm_handler_is_restored(tmp_path: Path) -> None:
-    before = signal.getsignal(signal.SIGTERM)
-    with atomic_writer(tmp_path / "out.csv") as handle:
-        handle.write("x")
-        assert signal.getsignal(signal.SIGTERM) is not before
-    assert signal.getsignal(signal.SIGTERM) is before
-
-
-def test_write_chunks(tmp_path: Path) -> None:
-    target = tmp_path / "out.tsv"
-    write_chunks(target, iter(["a\tb\n", "1\t2\n"]))
-    assert target.read_text(encoding="utf-8") == "a\tb\n1\t2\n"
-
-
-SIGTERM_SCRIPT = textwrap.dedent(
-    """
-    import os, signal, sys
-    from pathlib import Path
-    from ipstats.export import atomic_writer
-
-    with atomic_writer(Path(sys.argv[1])) as handle:
-        handle.write("city,value\\n" * 1000)
-        handle.flush()
-        os.kill(os.getpid(), signal.SIGTERM)
-        handle.write("never written\\n")
-    print("survived")
-    """
+@pytest.mark.parametrize(
+    ("fmt", "plain", "flags"),
+    [
+        (
+            Format.SQLITE,
+            "the format sqlite writes files: give an output file",
+            "--format sqlite writes files: give -o FILE",
+        ),
+        (
+            Format.DATAPACKAGE,
+            "the format datapackage writes files: give an output directory",
+            "--format datapackage writes files: give -o DIRECTORY",
+        ),
+    ],
 )
+def test_file_formats_need_a_path_in_plain_words_or_flags(
+    tiny: Dataset, fmt: Format, plain: str, flags: str
+) -> None:
+    with pytest.raises(UsageError) as caught:
+        export(tiny, Filter(), fmt, stream=io.StringIO())
+    assert str(caught.value) == plain
+    cli = Terms(format="--format", output_file="-o FILE", output_directory="-o DIRECTORY")
+    with pytest.raises(UsageError) as caught:
+        export(tiny, Filter(), fmt, terms=cli)
+    assert str(caught.value) == flags
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("existing", [None, "old\n"])
-def test_sigterm_during_export_leaves_no_partial_file(tmp_path: Path, existing: str | None) -> None:
-    target = tmp_path / "out.csv"
-    if existing is not None:
-        target.write_text(existing, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", SIGTERM_SCRIPT, str(target)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode != 0
-    assert "survived" not in done.stdout
-    assert "KeyboardInterrupt" in done.stderr
-    assert leftovers(tmp_path) == []
-    if existing is None:
-        assert not target.exists()
-    else:
-        assert target.read_text(encoding="utf-8") == existing
+def test_wide_does_not_apply_to_file_formats(tiny: Dataset, tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as caught:
+        export(tiny, Filter(), Format.SQLITE, tmp_path / "out.db", wide=True)
+    assert str(caught.value) == "the wide layout does not apply to the format sqlite"
+    assert not (tmp_path / "out.db").exists()

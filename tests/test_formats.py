@@ -6,12 +6,17 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
-from ipstats.formats import Format, neutralise, serialise
+from ipstats.cli import app
+from ipstats.errors import UsageError
+from ipstats.formats import EXPORT, SCREEN, Format, choose, neutralise, serialise, write_tables
 from ipstats.table import Column, Kind, Table
+from ipstats.terms import Terms
 
 COLUMNS = (
     Column("name", "Name"),
@@ -192,3 +197,75 @@ def test_yaml_keeps_unicode_readable() -> None:
 def test_table_is_not_a_machine_format() -> None:
     with pytest.raises(ValueError, match=r"^table is not a machine format$"):
         serialise(TABLE, Format.TABLE)
+
+
+def test_one_enum_names_every_format_and_what_it_is() -> None:
+    assert {f.value for f in Format} == {f.value for f in (*SCREEN, *EXPORT)}
+    assert [f for f in Format if f.is_file_only] == [Format.SQLITE, Format.DATAPACKAGE]
+    assert [f for f in Format if not f.is_machine] == [
+        Format.TABLE,
+        Format.SQLITE,
+        Format.DATAPACKAGE,
+    ]
+    assert Format("jsonl") is Format.JSONL  # a plain string names its member
+
+
+def test_each_kind_of_command_offers_its_formats() -> None:
+    assert [f.value for f in SCREEN] == ["table", "csv", "tsv", "json", "jsonl", "markdown", "yaml"]
+    assert [f.value for f in EXPORT] == [
+        "csv",
+        "tsv",
+        "json",
+        "jsonl",
+        "yaml",
+        "markdown",
+        "sqlite",
+        "datapackage",
+    ]
+
+
+@pytest.mark.parametrize("fmt", [f for f in Format if f.is_machine])
+def test_every_machine_format_serialises(fmt: Format) -> None:
+    assert "".join(serialise(TABLE, fmt))
+
+
+def test_choose_gives_an_offered_format_or_lists_the_offer() -> None:
+    assert choose("csv", SCREEN) is Format.CSV
+    assert choose(Format.SQLITE, EXPORT) is Format.SQLITE
+    with pytest.raises(UsageError) as caught:
+        choose("sqlite", SCREEN)
+    assert str(caught.value) == (
+        "the format 'sqlite' is not one of table, csv, tsv, json, jsonl, markdown, yaml"
+    )
+    assert caught.value.exit_status == 2
+    with pytest.raises(UsageError, match=r"^-f 'xml\\x00' is not one of csv"):
+        choose("xml\x00", EXPORT, Terms(format="-f"))
+
+
+def test_write_tables_separates_line_formats_with_a_blank_line() -> None:
+    out = io.StringIO()
+    write_tables(out, [TABLE, TABLE], Format.CSV)
+    first = "".join(serialise(TABLE, Format.CSV))
+    assert out.getvalue() == first + "\n" + first
+    out = io.StringIO()
+    write_tables(out, [TABLE, TABLE], Format.JSONL)
+    assert out.getvalue() == "".join(serialise(TABLE, Format.JSONL)) * 2
+
+
+@pytest.mark.parametrize(
+    ("args", "offered"),
+    [(("list", "sources"), SCREEN), (("export", "-m", "widgets", "-o", "{out}"), EXPORT)],
+)
+def test_each_command_takes_its_formats_and_refuses_the_others(
+    tiny_path: Path, tmp_path: Path, args: tuple[str, ...], offered: tuple[Format, ...]
+) -> None:
+    for fmt in Format:
+        out = str(tmp_path / f"out-{fmt.value}")
+        command = ["--data", str(tiny_path), *(a.format(out=out) for a in args), "-f", fmt.value]
+        result = CliRunner().invoke(app, command)
+        if fmt in offered:
+            assert result.exit_code == 0, (fmt, result.stderr)
+        else:
+            assert result.exit_code == 2, fmt
+            listed = ", ".join(offered)
+            assert result.stderr.startswith("Error: ") and listed in result.stderr, result.stderr

@@ -6,7 +6,7 @@ import pytest
 
 from ipstats import resolve
 from ipstats.errors import ExitStatus, UsageError
-from ipstats.model import Dataset
+from ipstats.model import Category, Dataset
 
 
 @pytest.mark.parametrize(
@@ -116,3 +116,40 @@ def test_empty_indicator_name(tiny: Dataset, name: str) -> None:
     with pytest.raises(UsageError) as caught:
         resolve.indicator(tiny, name)
     assert str(caught.value) == "empty metric name; `ipstats list indicators` shows them all"
+
+
+def test_city_or_indicator_prefers_the_city(tiny: Dataset) -> None:
+    assert resolve.city_or_indicator(tiny, "Beta") == tiny.city("beta")
+    assert resolve.city_or_indicator(tiny, "rank") == tiny.indicator("cluster_rank")
+    assert resolve.city_or_indicator(tiny, "funding") == tiny.indicator("funding_amount")
+
+
+def test_city_or_indicator_says_neither_and_suggests_from_both(tiny: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve.city_or_indicator(tiny, "widgts")
+    assert str(caught.value).startswith(
+        "no indicator or city named 'widgts'; did you mean: widgets, widget_share"
+    )
+    with pytest.raises(UsageError, match=r"^no indicator or city named ' '"):
+        resolve.city_or_indicator(tiny, " ")
+    with pytest.raises(UsageError, match=r"^ambiguous metric 'widget': it could be "):
+        resolve.city_or_indicator(tiny, "widget")
+
+
+def test_indicator_if_named(tiny: Dataset) -> None:
+    assert resolve.indicator_if_named(tiny, None) is None
+    assert resolve.indicator_if_named(tiny, "WIDGETS") == tiny.indicator("widgets_granted")
+
+
+def test_category_by_name_in_any_case() -> None:
+    assert resolve.category("Creation") is Category.CREATION
+    assert resolve.category(Category.PROTECTION) is Category.PROTECTION
+    with pytest.raises(UsageError) as caught:
+        resolve.category("protect")
+    assert str(caught.value).startswith(
+        "unknown category 'protect'; did you mean: protection? (valid: "
+    )
+
+
+def test_known_cities_shows_the_first_ten(tiny: Dataset) -> None:
+    assert resolve.known_cities(tiny) == "alpha, beta, nation"

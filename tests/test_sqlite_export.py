@@ -14,6 +14,7 @@ import pytest
 from ipstats import __version__
 from ipstats.errors import ExportError
 from ipstats.model import Dataset
+from ipstats.rows import FIELDS, fields_except
 from ipstats.sqlite_export import SQLITE_SCHEMA_VERSION, _image_by_backup, write_sqlite
 
 
@@ -51,6 +52,13 @@ def test_row_counts_equal_the_dataset(db: sqlite3.Connection, tiny: Dataset) -> 
     assert count("observations") == len(tiny.observations) == 13
     assert count("city_aliases") == sum(len(c.aliases) for c in tiny.cities) == 3
     assert count("indicator_aliases") == sum(len(i.aliases) for i in tiny.indicators) == 2
+
+
+def test_observation_columns_follow_the_shared_field_order(db: sqlite3.Connection) -> None:
+    columns = [row[1] for row in db.execute("PRAGMA table_info(observations)")]
+    assert columns == ["id", *fields_except("unit")]
+    view = [row[1] for row in db.execute("PRAGMA table_info(observations_with_unit)")]
+    assert view == ["id", *FIELDS]
 
 
 def test_known_value_is_a_raw_integer(db: sqlite3.Connection) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ipstats._version import __version__
+
 __all__ = ["Data", "IpstatsError", "__version__", "load", "to_pandas"]
 
 if TYPE_CHECKING:

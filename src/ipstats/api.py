@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ipstats import compare as _compare
 from ipstats import growth as _growth
 from ipstats import query, resolve
 from ipstats.datafile import load as _load
-from ipstats.errors import IpstatsError, Problem
+from ipstats.errors import Problem
+from ipstats.frames import to_pandas
 from ipstats.model import Category, Dataset
 from ipstats.table import Table
 
-
-def to_pandas(records: list[dict[str, Any]]) -> Any:
-    """A pandas DataFrame of records; pandas is optional (``pip install 'ipstats[pandas]'``)."""
-    try:
-        pd = importlib.import_module("pandas")
-    except ImportError:
-        raise IpstatsError("to_pandas() needs pandas: pip install 'ipstats[pandas]'") from None
-    return pd.DataFrame.from_records(records)
+__all__ = ["Data", "load", "to_pandas"]
 
 
 @dataclass(frozen=True, slots=True)
 class Data:
-    """A loaded dataset with query methods that accept the names people type."""
+    """A loaded dataset with query methods that accept the names people type.
+
+    Every method checks its arguments as the command line does and raises the same errors:
+    a UsageError (exit status 2) for a name or year that cannot be, NoDataError (1) for a
+    valid question the dataset has no answer to.
+    """
 
     dataset: Dataset
     warnings: tuple[Problem, ...]
@@ -37,51 +34,44 @@ class Data:
         self,
         city: str | list[str] | None = None,
         metric: str | None = None,
-        start: int | None = None,
-        end: int | None = None,
-        category: str | None = None,
+        start: int | str | None = None,
+        end: int | str | None = None,
+        category: Category | str | None = None,
         search: str = "",
+        year: int | str | None = None,
     ) -> Table:
         """Observations matching the filters (every argument optional)."""
         cities = [city] if isinstance(city, str) else list(city or [])
-        where = query.Filter(
-            cities=tuple(c.id for c in resolve.cities(self.dataset, cities)),
-            indicators=(resolve.indicator(self.dataset, metric).id,) if metric else (),
-            year_from=start,
-            year_to=end,
-            category=Category(category) if category else None,
-            search=search,
-        )
+        where = query.where(self.dataset, cities, metric, year, start, end, category, search)
         return query.observations_table(self.dataset, where)
 
     def series(self, city: str, metric: str) -> Table:
         """One city's observations of one indicator, by year."""
         return self.observations(city=city, metric=metric)
 
+    def show(self, name: str) -> tuple[Table, Table]:
+        """Everything about one city or one indicator: what it is, and what data it has."""
+        return query.show(self.dataset, name)
+
     def compare(
-        self, *cities: str, metric: str | None = None, year: int | None = None
+        self, *cities: str, metric: str | None = None, year: int | str | None = None
     ) -> _compare.Comparison:
         """Cities side by side on one metric, or on every indicator they share."""
         found = resolve.cities(self.dataset, list(cities))
-        if len(found) < 2:
-            raise IpstatsError("compare needs at least two cities")
-        if metric is None:
-            return _compare.compare_all(self.dataset, found, year)
-        return _compare.compare_metric(
-            self.dataset, found, resolve.indicator(self.dataset, metric), year
-        )
+        indicator = resolve.indicator_if_named(self.dataset, metric)
+        return _compare.compare(self.dataset, found, indicator, year)
 
     def growth(
         self,
         *cities: str,
         metric: str | None = None,
-        start: int | None = None,
-        end: int | None = None,
+        start: int | str | None = None,
+        end: int | str | None = None,
         implied: bool = True,
     ) -> _growth.Growth:
         """Year-on-year and span growth with CAGR for one metric or every series."""
         found = resolve.cities(self.dataset, list(cities))
-        indicator = resolve.indicator(self.dataset, metric) if metric else None
+        indicator = resolve.indicator_if_named(self.dataset, metric)
         return _growth.growth(self.dataset, found, indicator, start, end, implied)
 
 

@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,10 +14,11 @@ import typer
 import typer.core
 
 from ipstats import __version__, _typer_params
-from ipstats.errors import DatasetError, ExitStatus, IpstatsError, UsageError
-from ipstats.formats import Format, serialise
+from ipstats.errors import ExitStatus, IpstatsError, UsageError
+from ipstats.formats import EXPORT, SCREEN, Format, choose, write_tables
 from ipstats.model import Category, Dataset
 from ipstats.table import Table
+from ipstats.terms import Terms
 
 EXIT_CODES = "Exit codes: 0 ok; 1 no data for the query, or an invalid dataset; 2 usage error."
 
@@ -261,53 +262,17 @@ NoSanitizeOpt = Annotated[
 ]
 
 
-def _year(text: str | None, option: str) -> int | None:
-    """A year option: whole digits in a plausible range, or a usage error saying so."""
-    from ipstats.model import YEAR_RANGE
-    from ipstats.resolve import quote_input
-
-    if text is None:
-        return None
-    cleaned = text.strip()
-    if not (cleaned.isascii() and cleaned.isdigit()):
-        raise UsageError(f"{option} {quote_input(text)} is not a year; give one such as 2024")
-    # Compare digits before converting: int() refuses numerals of thousands of digits.
-    if len(cleaned.lstrip("0")) > 4 or int(cleaned) not in YEAR_RANGE:
-        shown = cleaned if len(cleaned) <= 12 else cleaned[:9] + "..."
-        raise UsageError(
-            f"{option} {shown} is not a plausible year ({YEAR_RANGE.start}-{YEAR_RANGE.stop - 1})"
-        )
-    return int(cleaned)
-
-
-def _filter(
-    ds: Dataset,
-    cities: list[str] | None = None,
-    metric: str | None = None,
-    year_text: str | None = None,
-    from_text: str | None = None,
-    to_text: str | None = None,
-    category: Category | None = None,
-    search: str | None = None,
-) -> Any:
-    from ipstats import resolve
-    from ipstats.query import Filter
-
-    year, year_from, year_to = (
-        _year(year_text, "--year"),
-        _year(from_text, "--from"),
-        _year(to_text, "--to"),
-    )
-    if year is not None and (year_from is not None or year_to is not None):
-        raise UsageError("--year cannot be combined with --from/--to")
-    return Filter(
-        cities=tuple(c.id for c in resolve.cities(ds, cities or [])),
-        indicators=(resolve.indicator(ds, metric).id,) if metric is not None else (),
-        year_from=year if year is not None else year_from,
-        year_to=year if year is not None else year_to,
-        category=category,
-        search=search or "",
-    )
+# What the core's messages call each parameter, as this command line spells it.
+_FLAGS = Terms(
+    year="--year",
+    start="--from",
+    end="--to",
+    bounds="--from/--to",
+    format="--format",
+    output_file="-o FILE",
+    output_directory="-o DIRECTORY",
+    wide="--wide",
+)
 
 
 def _is_terminal() -> bool:
@@ -315,10 +280,17 @@ def _is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def _screen_format(fmt: Format | str | None) -> Format:
+    """The format of a command that prints: the one asked for, else table or TSV by stdout."""
+    if fmt is None:
+        return Format.TABLE if _is_terminal() else Format.TSV
+    return choose(fmt, SCREEN, _FLAGS)
+
+
 def _emit(
     ctx: typer.Context,
     tables: Iterable[Table],
-    fmt: Format | None,
+    fmt: Format | str | None,
     sanitize: bool = True,
     chart: Callable[[], Any] | None = None,
     human: Iterable[Table] | None = None,
@@ -328,7 +300,7 @@ def _emit(
     ``chart`` draws a picture of the result and ``human`` replaces ``tables``; both apply only
     to table output.
     """
-    chosen = fmt or (Format.TABLE if _is_terminal() else Format.TSV)
+    chosen = _screen_format(fmt)
     if chosen is Format.TABLE:
         from rich.console import Console
 
@@ -340,20 +312,19 @@ def _emit(
         if chart is not None:
             console.print(chart())
         return
-    out = sys.stdout
-    for index, table in enumerate(tables):
-        if index and chosen in (Format.TSV, Format.CSV, Format.MARKDOWN):
-            out.write("\n")
-        for chunk in serialise(table, chosen, sanitize=sanitize):
-            out.write(chunk)
-    out.flush()
+    write_tables(sys.stdout, tables, chosen, sanitize)
 
 
-def _label(path: Path) -> str:
-    """How to name a dataset file in a message: the shipped one by that name, others by path."""
-    from ipstats.datafile import default_path
+def _draw_compare(result: Any) -> Any:
+    from ipstats.render import compare_chart  # Rich, only when a chart is drawn
 
-    return "shipped dataset" if path == default_path() else str(path)
+    return compare_chart(result)
+
+
+def _draw_growth(result: Any) -> Any:
+    from ipstats.render import growth_charts  # Rich, only when a chart is drawn
+
+    return growth_charts(result)
 
 
 @app.command()
@@ -368,30 +339,15 @@ def validate(
 
     Example: ipstats validate data/indicators.yaml
     """
-    from ipstats.datafile import choose_path, load
+    from ipstats.datafile import choose_path
+    from ipstats.validation import validate as check
 
-    chosen = path or choose_path(_state(ctx).data)
-    try:
-        loaded = load(chosen, use_cache=_state(ctx).use_cache)
-    except DatasetError as exc:
-        for problem in exc.problems:
-            label = "warning" if problem.warning else "error"
-            typer.echo(f"{label}: {problem.describe(exc.filename)}", err=True)
-        count = len(exc.errors)
-        typer.echo(
-            f"Error: {chosen} is not a valid dataset ({count} problem{'s' if count != 1 else ''})",
-            err=True,
-        )
-        raise typer.Exit(ExitStatus.ERROR) from None
-    ds = loaded.dataset
-    _notes(loaded.notes)
-    for problem in loaded.warnings:
-        typer.echo(f"warning: {problem.describe(str(loaded.path))}", err=True)
-    typer.echo(
-        f"{_label(loaded.path)}: valid: {len(ds.sources)} sources, {len(ds.cities)} cities, "
-        f"{len(ds.indicators)} indicators, {len(ds.observations)} observations"
-        + (f", {len(loaded.warnings)} warnings" if loaded.warnings else "")
-    )
+    report = check(path or choose_path(_state(ctx).data), use_cache=_state(ctx).use_cache)
+    _notes(report.notes)
+    for line in report.problem_lines():
+        typer.echo(line, err=True)
+    report.raise_if_invalid()
+    typer.echo(report.summary())
 
 
 @list_app.command("cities")
@@ -417,10 +373,11 @@ def list_indicators(
 
     Example: ipstats list indicators --category creation --search patent
     """
-    from ipstats.query import indicators_table
+    from ipstats.query import indicators_table, where
 
     ds = _state(ctx).dataset()
-    _emit(ctx, [indicators_table(ds, _filter(ds, city, category=category, search=search))], fmt)
+    chosen = where(ds, city or (), category=category, search=search, terms=_FLAGS)
+    _emit(ctx, [indicators_table(ds, chosen)], fmt)
 
 
 @list_app.command("sources")
@@ -451,19 +408,11 @@ def list_observations(
 
     Example: ipstats list observations --city shanghai --metric pct
     """
-    from ipstats.query import observations_table
+    from ipstats.query import observations_table, where
 
     ds = _state(ctx).dataset()
-    _emit(
-        ctx,
-        [
-            observations_table(
-                ds, _filter(ds, city, metric, year, year_from, year_to, category, search)
-            )
-        ],
-        fmt,
-        not no_sanitize,
-    )
+    chosen = where(ds, city or (), metric, year, year_from, year_to, category, search, _FLAGS)
+    _emit(ctx, [observations_table(ds, chosen)], fmt, not no_sanitize)
 
 
 @app.command()
@@ -478,22 +427,9 @@ def show(
 
     Example: ipstats show pct
     """
-    from ipstats import resolve
-    from ipstats.query import city_detail, indicator_detail
+    from ipstats.query import show as details
 
-    ds = _state(ctx).dataset()
-    try:
-        tables = city_detail(ds, resolve.city(ds, name))
-    except UsageError as city_error:
-        try:
-            tables = indicator_detail(ds, resolve.indicator(ds, name))
-        except UsageError as metric_error:
-            raise UsageError(
-                f"{metric_error} / {city_error}".replace(
-                    "unknown metric", "no indicator or city named", 1
-                )
-            ) from None
-    _emit(ctx, tables, fmt)
+    _emit(ctx, details(_state(ctx).dataset(), name), fmt)
 
 
 @app.command()
@@ -517,27 +453,14 @@ def compare(
     Example: ipstats compare shanghai shenzhen --metric pct
     """
     from ipstats import resolve
-    from ipstats.compare import compare_all, compare_metric
+    from ipstats.compare import compare as side_by_side
 
+    if chart and metric is None:
+        raise UsageError("--chart needs --metric: a chart shows one metric")
     ds = _state(ctx).dataset()
-    if len(cities) < 2:
-        raise UsageError(
-            "compare needs at least two cities, e.g. `ipstats compare shanghai shenzhen --metric pct`"
-        )
-    found = resolve.cities(ds, cities)
-    pinned = _year(year, "--year")
-    if metric is None:
-        result = compare_all(ds, found, pinned)
-    else:
-        result = compare_metric(ds, found, resolve.indicator(ds, metric), pinned)
-    picture = None
-    if chart:
-        if result.metric is None:
-            raise UsageError("--chart needs --metric: a chart shows one metric")
-        from ipstats.render import compare_chart
-
-        picture = lambda: compare_chart(result)  # noqa: E731
-    _emit(ctx, [result.to_table()], fmt, chart=picture)
+    found, indicator = resolve.cities(ds, cities), resolve.indicator_if_named(ds, metric)
+    result = side_by_side(ds, found, indicator, year, _FLAGS)
+    _emit(ctx, [result.to_table()], fmt, chart=partial(_draw_compare, result) if chart else None)
 
 
 @app.command()
@@ -566,36 +489,37 @@ def growth(
     from ipstats.growth import growth as compute
 
     ds = _state(ctx).dataset()
-    where = _filter(ds, cities, metric, None, year_from, year_to)
-    found = tuple(ds.city(c) for c in where.cities)
-    indicator = ds.indicator(where.indicators[0]) if where.indicators else None
-    result = compute(ds, found, indicator, where.year_from, where.year_to, implied=not no_implied)
-    del resolve
-    picture = None
-    if chart:
-        from ipstats.render import growth_charts
-
-        picture = lambda: growth_charts(result)  # noqa: E731
+    found, indicator = resolve.cities(ds, cities), resolve.indicator_if_named(ds, metric)
+    result = compute(ds, found, indicator, year_from, year_to, not no_implied, _FLAGS)
+    picture = partial(_draw_growth, result) if chart else None
     _emit(ctx, [result.to_table()], fmt, chart=picture, human=result.series_tables())
 
 
-class ExportFormat(StrEnum):
-    CSV = "csv"
-    TSV = "tsv"
-    JSON = "json"
-    JSONL = "jsonl"
-    YAML = "yaml"
-    MARKDOWN = "markdown"
-    SQLITE = "sqlite"
-    DATAPACKAGE = "datapackage"
+def _export_format(text: str) -> Format:
+    """export's --format: one of the formats export writes, or a usage error listing them."""
+    if text not in EXPORT:
+        raise typer.BadParameter(f"{text!r} is not one of {', '.join(EXPORT)}")
+    return Format(text)
+
+
+def _complete_export_format(incomplete: str) -> list[str]:
+    return [f.value for f in EXPORT if f.value.startswith(incomplete)]
 
 
 @app.command()
 def export(
     ctx: typer.Context,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ExportFormat.CSV,
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            parser=_export_format,
+            metavar=f"<{'|'.join(EXPORT)}>",
+            autocompletion=_complete_export_format,
+            help="Output format.",
+        ),
+    ] = Format.CSV,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -623,38 +547,23 @@ def export(
     Formats: csv, tsv, json, jsonl, yaml, markdown (to stdout or -o FILE);
     sqlite (-o FILE.db) and datapackage (-o DIRECTORY, a Frictionless Data Package).
     """
-    from ipstats.export import long_table, wide_table, write_chunks
-    from ipstats.query import require, select
+    from ipstats.export import export as write
+    from ipstats.query import where
 
     ds = _state(ctx).dataset()
-    where = _filter(ds, city, metric, year, year_from, year_to, category)
-    if fmt in (ExportFormat.SQLITE, ExportFormat.DATAPACKAGE):
-        if output is None:
-            kind = "FILE" if fmt is ExportFormat.SQLITE else "DIRECTORY"
-            raise UsageError(f"--format {fmt.value} writes files: give -o {kind}")
-        if wide:
-            raise UsageError(f"--wide does not apply to --format {fmt.value}")
-        chosen = select(ds, where)
-        require(chosen, "observations match these filters", ds, where)
-        if fmt is ExportFormat.SQLITE:
-            from ipstats.sqlite_export import write_sqlite
-
-            count = write_sqlite(ds, output, chosen)
-        else:
-            from ipstats.datapackage import write_datapackage
-
-            count = write_datapackage(ds, output, chosen)
-        typer.echo(f"wrote {count} observations to {output}", err=True)
-        return
-    table = wide_table(ds, where) if wide else long_table(ds, where)
-    chunks = serialise(table, Format(fmt.value), sanitize=not no_sanitize)
-    if output is None:
-        for chunk in chunks:
-            sys.stdout.write(chunk)
-        sys.stdout.flush()
-        return
-    write_chunks(output, chunks)
-    typer.echo(f"wrote {len(table.rows)} rows to {output}", err=True)
+    chosen = where(ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS)
+    written = write(
+        ds,
+        chosen,
+        fmt,
+        output,
+        stream=sys.stdout,
+        wide=wide,
+        sanitize=not no_sanitize,
+        terms=_FLAGS,
+    )
+    if written is not None:
+        typer.echo(str(written), err=True)
 
 
 cache_app = typer.Typer(

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ipstats.errors import NoDataError
+from ipstats.errors import NoDataError, UsageError
 from ipstats.model import City, Dataset, Indicator, Number, Observation
-from ipstats.query import primary, reported_yoy_text, series, source_lines, years_text
+from ipstats.query import (
+    parse_year,
+    primary,
+    reported_yoy_text,
+    series,
+    source_lines,
+    years_text,
+)
+from ipstats.resolve import known_cities
 from ipstats.table import Column, Kind, Table
+from ipstats.terms import PLAIN, Terms
 
 SCOPE_MARK = "†"
 PERIOD_MARK = "‡"
@@ -163,6 +173,26 @@ def _pair(indicator: Indicator, year: int, values: tuple[Observation | None, ...
     return ComparedRow(
         indicator, year, values, difference, ratio, bounded, scope_differs, period_differs
     )
+
+
+def compare(
+    dataset: Dataset,
+    cities: Sequence[City],
+    indicator: Indicator | None = None,
+    pinned: int | str | None = None,
+    terms: Terms = PLAIN,
+) -> Comparison:
+    """Cities side by side on one metric, or on every indicator they share.
+
+    ``pinned`` (a year, as a number or digits) keeps only that year; ``terms`` names it in
+    the UsageError raised when it is not a year.
+    """
+    if len(cities) < 2:
+        raise UsageError(f"compare needs at least two cities (known: {known_cities(dataset)})")
+    chosen, when = tuple(cities), parse_year(pinned, terms.year)
+    if indicator is None:
+        return compare_all(dataset, chosen, when)
+    return compare_metric(dataset, chosen, indicator, when)
 
 
 def compare_metric(

@@ -1,48 +1,80 @@
-"""Exporting observations: long or wide tables, written atomically."""
+"""Exporting observations: a long or wide table to a stream or file, a SQLite file, a data package."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
-from typing import IO, Any
+from typing import Any, TextIO
 
-from ipstats.errors import ExportError
-from ipstats.model import Dataset, Observation
-from ipstats.query import (
-    OBSERVATION_COLUMNS,
-    Filter,
-    observation_row,
-    require,
-    select,
-    source_lines,
-)
+from ipstats.atomic import write_chunks
+from ipstats.errors import UsageError
+from ipstats.formats import Format, serialise
+from ipstats.model import Dataset
+from ipstats.query import Filter, observations_table, require, select, source_lines
 from ipstats.table import Column, Kind, Table
-
-_BY_KEY = {c.key: c for c in OBSERVATION_COLUMNS}
-LONG_COLUMNS = (
-    *(_BY_KEY[k] for k in ("city", "year", "indicator", "value", "unit", "qualifier", "period")),
-    Column("reported_yoy_kind", "Reported YoY kind"),
-    Column("reported_yoy_value", "Reported YoY value", Kind.CHANGE),
-    Column("reported_yoy_qualifier", "Reported YoY qualifier"),
-    *(_BY_KEY[k] for k in ("scope", "source", "locator", "note")),
-)
+from ipstats.terms import PLAIN, Terms
 
 
-def long_table(dataset: Dataset, where: Filter) -> Table:
-    """One row per observation, every field a reader needs to cite it."""
-    found = select(dataset, where)
-    require(found, "observations match these filters", dataset, where)
-    return Table(
-        title="Observations",
-        columns=LONG_COLUMNS,
-        rows=tuple(observation_row(dataset, o) for o in found),
-        sources=source_lines(dataset, (o.source for o in found)),
-    )
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What an export wrote to a file: how many rows or observations, and where."""
+
+    count: int
+    things: str
+    path: Path
+
+    def __str__(self) -> str:
+        return f"wrote {self.count} {self.things} to {self.path}"
+
+
+def export(
+    dataset: Dataset,
+    where: Filter,
+    fmt: Format,
+    output: Path | None = None,
+    *,
+    stream: TextIO | None = None,
+    wide: bool = False,
+    sanitize: bool = True,
+    terms: Terms = PLAIN,
+) -> Written | None:
+    """The observations ``where`` admits, in ``fmt``, written to ``output`` or to ``stream``.
+
+    Machine formats hold one row per observation, or with ``wide`` one per city and indicator
+    with a column per year; sqlite and datapackage write the observations with the dataset's
+    sources, cities and indicators, and need ``output``. Files are replaced atomically.
+    Returns what was written to ``output``, or None after writing to ``stream``.
+    """
+    if fmt.is_file_only:
+        if output is None:
+            wanted = terms.output_file if fmt is Format.SQLITE else terms.output_directory
+            raise UsageError(f"{terms.format} {fmt} writes files: give {wanted}")
+        if wide:
+            raise UsageError(f"{terms.wide} does not apply to {terms.format} {fmt}")
+        return Written(_write_database(dataset, where, fmt, output), "observations", output)
+    table = wide_table(dataset, where) if wide else observations_table(dataset, where)
+    chunks = serialise(table, fmt, sanitize=sanitize)
+    if output is not None:
+        write_chunks(output, chunks)
+        return Written(len(table.rows), "rows", output)
+    if stream is None:
+        raise ValueError("export needs an output path or a stream")  # the caller's mistake
+    for chunk in chunks:
+        stream.write(chunk)
+    stream.flush()
+    return None
+
+
+def _write_database(dataset: Dataset, where: Filter, fmt: Format, output: Path) -> int:
+    chosen = select(dataset, where)
+    require(chosen, "observations match these filters", dataset, where)
+    if fmt is Format.SQLITE:
+        from ipstats.sqlite_export import write_sqlite
+
+        return write_sqlite(dataset, output, chosen)
+    from ipstats.datapackage import write_datapackage
+
+    return write_datapackage(dataset, output, chosen)
 
 
 def wide_table(dataset: Dataset, where: Filter) -> Table:
@@ -84,114 +116,3 @@ def wide_table(dataset: Dataset, where: Filter) -> Table:
         sources=source_lines(dataset, (o.source for o in found)),
         hidden=frozenset(f"{y}_qualifier" for y in years),
     )
-
-
-@contextlib.contextmanager
-def terminate_as_interrupt() -> Iterator[None]:
-    """Let SIGTERM unwind the stack (so temporary files are removed) while writing."""
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@contextlib.contextmanager
-def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
-    """A file handle whose content replaces ``path`` only if the block finishes without error.
-
-    A symbolic link keeps pointing where it did, at the new content. A device or a pipe
-    (``-o /dev/stdout``) cannot be replaced, only written to, so it is written to.
-    """
-    directory = path.parent if str(path.parent) else Path()
-    if not directory.is_dir():
-        if directory.exists():
-            raise ExportError(f"cannot write {path}: {directory} is not a directory")
-        raise ExportError(f"cannot write {path}: directory {directory} does not exist")
-    if path.is_dir():
-        raise ExportError(f"cannot write {path}: it is a directory")
-    mode = "wb" if binary else "w"
-    encoding = None if binary else "utf-8"
-    newline = None if binary else ""
-    if path.exists() and not path.is_file():
-        try:
-            with path.open(mode, encoding=encoding, newline=newline) as handle:
-                yield handle
-        except OSError as exc:
-            raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-        return
-    target = Path(os.path.realpath(path))
-    temp: Path | None = None
-    # From before the temporary file exists until after it is gone, SIGTERM unwinds the
-    # stack instead of ending the process where it stands.
-    with terminate_as_interrupt():
-        try:
-            with _sigterm_held():  # never a temporary file without its name in hand
-                fd, temp_name = tempfile.mkstemp(
-                    prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-                )
-                temp = Path(temp_name)
-            with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
-                yield handle
-                handle.flush()
-                os.fsync(handle.fileno())
-            with contextlib.suppress(OSError):
-                temp.chmod(0o644 & ~current_umask())
-            temp.replace(target)
-        except OSError as exc:
-            raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-        finally:
-            if temp is not None:
-                with contextlib.suppress(FileNotFoundError):
-                    temp.unlink()
-
-
-@contextlib.contextmanager
-def _sigterm_held() -> Iterator[None]:
-    """SIGTERM waits until the block is over (where signals can be held: POSIX)."""
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def current_umask() -> int:
-    """The process's file-creation mask (reading it means setting it, so set it back)."""
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def write_chunks(path: Path, chunks: Iterable[str]) -> None:
-    with atomic_writer(path) as handle:
-        for chunk in chunks:
-            handle.write(chunk)
-
-
-def check_references(dataset: Dataset, observations: Sequence[Observation]) -> None:
-    """Name the first observation that points outside the dataset (the FKs would only say 'failed')."""
-    known = {
-        "city": {c.id for c in dataset.cities},
-        "indicator": {i.id for i in dataset.indicators},
-        "source": {s.id for s in dataset.sources},
-    }
-    for o in observations:
-        for what, ids in known.items():
-            value = getattr(o, what)
-            if value not in ids:
-                raise ExportError(
-                    f"cannot export the observation of {o.indicator} for {o.city} in {o.year}: "
-                    f"unknown {what} {value!r}"
-                )

@@ -1,26 +1,74 @@
-"""Machine formats for tables: CSV, TSV, JSON, JSON Lines, Markdown and YAML, with raw numbers."""
+"""Output formats: which there are, and tables in CSV, TSV, JSON, JSON Lines, Markdown or YAML."""
 
 from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, TextIO
 
+from ipstats.errors import UsageError
 from ipstats.table import Table
+from ipstats.terms import PLAIN, Terms
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Format(StrEnum):
-    TABLE = "table"
+    """Every output format; each command offers some of them (SCREEN, EXPORT)."""
+
+    TABLE = "table"  # drawn for people on a terminal
     CSV = "csv"
     TSV = "tsv"
     JSON = "json"
     JSONL = "jsonl"
     MARKDOWN = "markdown"
     YAML = "yaml"
+    SQLITE = "sqlite"  # a database file
+    DATAPACKAGE = "datapackage"  # a directory of CSV files and their descriptor
+
+    @property
+    def is_file_only(self) -> bool:
+        """Written to a file or directory, never to a stream."""
+        return self in (Format.SQLITE, Format.DATAPACKAGE)
+
+    @property
+    def is_machine(self) -> bool:
+        """Text with raw numbers that programs read: what ``serialise`` writes."""
+        return not (self is Format.TABLE or self.is_file_only)
+
+
+# What each kind of command offers, in the order its help lists them.
+SCREEN = (
+    Format.TABLE,
+    Format.CSV,
+    Format.TSV,
+    Format.JSON,
+    Format.JSONL,
+    Format.MARKDOWN,
+    Format.YAML,
+)
+EXPORT = (
+    Format.CSV,
+    Format.TSV,
+    Format.JSON,
+    Format.JSONL,
+    Format.YAML,
+    Format.MARKDOWN,
+    Format.SQLITE,
+    Format.DATAPACKAGE,
+)
+
+
+def choose(value: str, offered: Sequence[Format], terms: Terms = PLAIN) -> Format:
+    """The format called ``value`` if it is one of ``offered``; a UsageError listing them if not."""
+    if value in offered:
+        return Format(value)
+    from ipstats.resolve import quote_input  # here: only a refusal needs it, and startup counts
+
+    listed = ", ".join(offered)
+    raise UsageError(f"{terms.format} {quote_input(str(value))} is not one of {listed}")
 
 
 def neutralise(cell: str) -> str:
@@ -147,4 +195,14 @@ def serialise(
         return [markdown(table)]
     if fmt is Format.YAML:
         return [yaml_document(table)]
-    raise ValueError(f"{fmt} is not a machine format")
+    raise ValueError(f"{fmt} is not a machine format")  # the caller's mistake, not the user's
+
+
+def write_tables(out: TextIO, tables: Iterable[Table], fmt: Format, sanitize: bool = True) -> None:
+    """Several tables in one machine format, a blank line between those that are lines of text."""
+    for index, table in enumerate(tables):
+        if index and fmt in (Format.TSV, Format.CSV, Format.MARKDOWN):
+            out.write("\n")
+        for chunk in serialise(table, fmt, sanitize=sanitize):
+            out.write(chunk)
+    out.flush()

@@ -7,15 +7,18 @@ one place up, not -11%); relative change and CAGR are only given where they mean
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from ipstats.errors import NoDataError
+from ipstats.errors import NoDataError, UsageError
 from ipstats.model import ChangeKind, City, Dataset, Indicator, Number, Observation, Qualifier, Unit
 from ipstats.precision import absolute_change_bounds, agrees, relative_change_bounds
-from ipstats.query import Filter, primary, reported_yoy_text, select, source_lines
+from ipstats.query import Filter, primary, reported_yoy_text, select, source_lines, year_range
+from ipstats.resolve import known_cities
 from ipstats.table import Column, Kind, Table
+from ipstats.terms import PLAIN, Terms
 
 DISAGREE_MARK = "≠"
 
@@ -328,29 +331,35 @@ def _change_unit(unit: Unit) -> str:
 
 def growth(
     dataset: Dataset,
-    cities: tuple[City, ...],
+    cities: Sequence[City],
     indicator: Indicator | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
+    year_from: int | str | None = None,
+    year_to: int | str | None = None,
     implied: bool = True,
+    terms: Terms = PLAIN,
 ) -> Growth:
-    """Growth series for the cities: one metric, or every indicator with two or more points."""
+    """Growth series for the cities: one metric, or every indicator with two or more points.
+
+    ``year_from`` and ``year_to`` (numbers or digits) bound the years; ``terms`` names them in the
+    UsageError raised when they are not years or not in order.
+    """
+    if not cities:
+        raise UsageError(f"growth needs at least one city (known: {known_cities(dataset)})")
+    first, last = year_range(None, year_from, year_to, terms)
     indicators = (indicator,) if indicator else dataset.indicators
     result = []
     for city in cities:
         for ind in indicators:
-            s = build_series(dataset, city, ind, year_from, year_to, implied)
+            s = build_series(dataset, city, ind, first, last, implied)
             points = sum(1 for p in s.points if p.kind is not PointKind.SPAN)
             if points >= 2 or (indicator is not None and points):
                 result.append(s)
     if not result:
         what = indicator.id if indicator else "indicator with two or more years"
-        span = (
-            f" between {year_from or '...'} and {year_to or '...'}" if year_from or year_to else ""
-        )
+        span = f" between {first or '...'} and {last or '...'}" if first or last else ""
         raise NoDataError(f"no {what} for {', '.join(c.id for c in cities)}{span}")
     shown = {(s.city.id, s.indicator.id) for s in result}
-    where = Filter(year_from=year_from, year_to=year_to)
+    where = Filter(year_from=first, year_to=last)
     used = [
         o.source
         for city_id, indicator_id in shown

@@ -1,14 +1,65 @@
-"""Selecting observations and listing what a dataset holds."""
+"""Selecting observations: filters and years from what a user typed, and tables of a dataset."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ipstats import resolve
 from ipstats.errors import NoDataError, UsageError
-from ipstats.model import Category, City, Dataset, Indicator, Observation, Period
+from ipstats.model import YEAR_RANGE, Category, City, Dataset, Indicator, Observation, Period
 from ipstats.names import fold
-from ipstats.table import Column, Kind, Row, Table
+from ipstats.rows import fields_except, observation_row
+from ipstats.table import Column, Kind, Table
+from ipstats.terms import PLAIN, Terms
+
+
+def parse_year(value: int | str | None, term: str = PLAIN.year) -> int | None:
+    """A year given as a number or as text of whole digits, checked to be plausible.
+
+    ``term`` names the parameter in the message of the UsageError raised for anything else.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise UsageError(f"{term} {value!r} is not a year; give one such as 2024")
+    cleaned = str(value).strip()
+    if isinstance(value, str) and not (cleaned.isascii() and cleaned.isdigit()):
+        raise UsageError(
+            f"{term} {resolve.quote_input(value)} is not a year; give one such as 2024"
+        )
+    # Compare digits before converting: int() refuses numerals of thousands of digits.
+    if len(cleaned.lstrip("0")) > 4 or int(cleaned) not in YEAR_RANGE:
+        shown = cleaned if len(cleaned) <= 12 else cleaned[:9] + "..."
+        raise UsageError(
+            f"{term} {shown} is not a plausible year ({YEAR_RANGE.start}-{YEAR_RANGE.stop - 1})"
+        )
+    return int(cleaned)
+
+
+def year_range(
+    pinned: int | str | None = None,
+    start: int | str | None = None,
+    end: int | str | None = None,
+    terms: Terms = PLAIN,
+) -> tuple[int | None, int | None]:
+    """The first and last year asked for: one year, or a start and an end (either open)."""
+    single, first, last = (
+        parse_year(pinned, terms.year),
+        parse_year(start, terms.start),
+        parse_year(end, terms.end),
+    )
+    if single is not None:
+        if first is not None or last is not None:
+            raise UsageError(f"{terms.year} cannot be combined with {terms.bounds}")
+        return single, single
+    _check_order(first, last, terms)
+    return first, last
+
+
+def _check_order(first: int | None, last: int | None, terms: Terms) -> None:
+    if first is not None and last is not None and first > last:
+        raise UsageError(f"{terms.start} {first} is later than {terms.end} {last}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,12 +74,7 @@ class Filter:
     search: str = ""
 
     def __post_init__(self) -> None:
-        if (
-            self.year_from is not None
-            and self.year_to is not None
-            and self.year_from > self.year_to
-        ):
-            raise UsageError(f"--from {self.year_from} is later than --to {self.year_to}")
+        _check_order(self.year_from, self.year_to, PLAIN)
 
     def admits_indicator(self, indicator: Indicator) -> bool:
         if self.indicators and indicator.id not in self.indicators:
@@ -50,6 +96,29 @@ class Filter:
         if self.year_to is not None and observation.year > self.year_to:
             return False
         return self.admits_indicator(indicator)
+
+
+def where(
+    dataset: Dataset,
+    cities: Sequence[str] = (),
+    metric: str | None = None,
+    pinned: int | str | None = None,
+    start: int | str | None = None,
+    end: int | str | None = None,
+    category: Category | str | None = None,
+    search: str | None = None,
+    terms: Terms = PLAIN,
+) -> Filter:
+    """The filter for what a user typed: names of cities and a metric, years, a category."""
+    first, last = year_range(pinned, start, end, terms)
+    return Filter(
+        cities=tuple(c.id for c in resolve.cities(dataset, list(cities))),
+        indicators=(resolve.indicator(dataset, metric).id,) if metric is not None else (),
+        year_from=first,
+        year_to=last,
+        category=resolve.category(category) if category is not None else None,
+        search=search or "",
+    )
 
 
 def select(dataset: Dataset, where: Filter) -> tuple[Observation, ...]:
@@ -118,28 +187,33 @@ def require(
 # Columns only machine formats need: a terminal shows them folded into the value they qualify.
 OBSERVATION_HIDDEN = frozenset({"reported_yoy_kind", "reported_yoy_qualifier"})
 
-OBSERVATION_COLUMNS = (
-    Column("city", "City"),
-    Column("year", "Year", Kind.INTEGER),
-    Column("indicator", "Indicator"),
-    Column("value", "Value", Kind.VALUE, qualifier_key="qualifier", unit_key="unit"),
-    Column("unit", "Unit"),
-    Column("qualifier", "Qualifier"),
-    Column("period", "Period"),
-    Column(
-        "reported_yoy_value",
-        "Reported YoY",
-        Kind.REPORTED,
-        qualifier_key="reported_yoy_qualifier",
-        unit_key="reported_yoy_kind",
-    ),
-    Column("reported_yoy_kind", "Reported YoY kind"),
-    Column("reported_yoy_qualifier", "Reported YoY qualifier"),
-    Column("scope", "Scope"),
-    Column("source", "Source"),
-    Column("locator", "Locator"),
-    Column("note", "Note"),
-)
+_OBSERVATION_COLUMN = {
+    c.key: c
+    for c in (
+        Column("city", "City"),
+        Column("year", "Year", Kind.INTEGER),
+        Column("indicator", "Indicator"),
+        Column("value", "Value", Kind.VALUE, qualifier_key="qualifier", unit_key="unit"),
+        Column("unit", "Unit"),
+        Column("qualifier", "Qualifier"),
+        Column("period", "Period"),
+        Column("reported_yoy_kind", "Reported YoY kind"),
+        Column(
+            "reported_yoy_value",
+            "Reported YoY",
+            Kind.REPORTED,
+            qualifier_key="reported_yoy_qualifier",
+            unit_key="reported_yoy_kind",
+        ),
+        Column("reported_yoy_qualifier", "Reported YoY qualifier"),
+        Column("scope", "Scope"),
+        Column("source", "Source"),
+        Column("locator", "Locator"),
+        Column("note", "Note"),
+    )
+}
+# A table shows the as_of date within the period ("as_of 2025-04-21"), not in a column of its own.
+OBSERVATION_COLUMNS = tuple(_OBSERVATION_COLUMN[key] for key in fields_except("as_of"))
 
 
 def reported_yoy_text(o: Observation) -> str | None:
@@ -151,25 +225,6 @@ def reported_yoy_text(o: Observation) -> str | None:
     return f"{prefix}{o.yoy.value:+g}"
 
 
-def observation_row(dataset: Dataset, o: Observation) -> Row:
-    return {
-        "city": o.city,
-        "year": o.year,
-        "indicator": o.indicator,
-        "value": o.value,
-        "unit": dataset.indicator(o.indicator).unit.value,
-        "qualifier": o.qualifier.value,
-        "period": o.period_label,
-        "reported_yoy_value": o.yoy.value if o.yoy else None,
-        "reported_yoy_kind": o.yoy.kind.value if o.yoy else None,
-        "reported_yoy_qualifier": o.yoy.qualifier.value if o.yoy else None,
-        "scope": o.scope or None,
-        "source": o.source,
-        "locator": o.locator,
-        "note": o.note or None,
-    }
-
-
 def source_lines(dataset: Dataset, source_ids: Iterable[str]) -> tuple[str, ...]:
     lines = []
     for source_id in sorted(set(source_ids)):
@@ -179,12 +234,20 @@ def source_lines(dataset: Dataset, source_ids: Iterable[str]) -> tuple[str, ...]
 
 
 def observations_table(dataset: Dataset, where: Filter) -> Table:
+    """One row per observation the filter admits, with every field a reader needs to cite it."""
     found = select(dataset, where)
     require(found, "observations match these filters", dataset, where)
+    return _observations(dataset, found, "Observations")
+
+
+def _observations(dataset: Dataset, found: Sequence[Observation], title: str) -> Table:
     return Table(
-        title="Observations",
+        title=title,
         columns=OBSERVATION_COLUMNS,
-        rows=tuple(observation_row(dataset, o) for o in found),
+        rows=tuple(
+            observation_row(o, dataset.indicator(o.indicator).unit.value, dated_period=True)
+            for o in found
+        ),
         sources=source_lines(dataset, (o.source for o in found)),
         hidden=OBSERVATION_HIDDEN,
     )
@@ -292,15 +355,7 @@ def indicator_detail(dataset: Dataset, indicator: Indicator) -> tuple[Table, Tab
         ),
     )
     found = select(dataset, Filter(indicators=(indicator.id,)))
-    rows = tuple(observation_row(dataset, o) for o in found)
-    observed = Table(
-        title=f"Observations of {indicator.id}",
-        columns=OBSERVATION_COLUMNS,
-        rows=rows,
-        sources=source_lines(dataset, (o.source for o in found)),
-        hidden=OBSERVATION_HIDDEN,
-    )
-    return about, observed
+    return about, _observations(dataset, found, f"Observations of {indicator.id}")
 
 
 def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
@@ -340,3 +395,11 @@ def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
         rows=rows,
     )
     return about, held
+
+
+def show(dataset: Dataset, name: str) -> tuple[Table, Table]:
+    """Everything about the city or the indicator called ``name``."""
+    found = resolve.city_or_indicator(dataset, name)
+    if isinstance(found, City):
+        return city_detail(dataset, found)
+    return indicator_detail(dataset, found)

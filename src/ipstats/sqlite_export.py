@@ -7,11 +7,10 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
-from ipstats import __version__
+from ipstats._version import __version__
+from ipstats.atomic import atomic_writer
 from ipstats.errors import ExportError
-from ipstats.export import atomic_writer, check_references
 from ipstats.model import (
     SCHEMA_VERSION,
     YEAR_RANGE,
@@ -25,10 +24,14 @@ from ipstats.model import (
     Qualifier,
     Unit,
 )
+from ipstats.rows import check_references, fields_except, numbered_values
 
 # The layout of the database file; bump it when a table or column changes meaning.
 # Also stored as PRAGMA user_version so tools can check it without reading a table.
 SQLITE_SCHEMA_VERSION = 1
+
+# The observations table's columns after its id: the indicator's unit is in the view.
+OBSERVATION_FIELDS = fields_except("unit")
 
 
 def _one_of(column: str, enum: type[StrEnum]) -> str:
@@ -239,9 +242,10 @@ def _insert(
         "INSERT INTO indicator_aliases VALUES (?, ?, ?)",
         _aliases((i.id, i.aliases) for i in dataset.indicators),
     )
+    columns = ", ".join(("id", *OBSERVATION_FIELDS))
     connection.executemany(
-        "INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (_observation_row(number, o) for number, o in enumerate(observations, start=1)),
+        f"INSERT INTO observations ({columns}) VALUES (?{', ?' * len(OBSERVATION_FIELDS)})",
+        numbered_values(dataset, observations, OBSERVATION_FIELDS),
     )
 
 
@@ -250,23 +254,3 @@ def _aliases(owners: Iterable[tuple[str, tuple[str, ...]]]) -> Iterable[tuple[st
         # The loader folds names when it checks for clashes but keeps exact repeats; drop those.
         for position, alias in enumerate(dict.fromkeys(aliases), start=1):
             yield owner, alias, position
-
-
-def _observation_row(number: int, o: Observation) -> tuple[Any, ...]:
-    return (
-        number,
-        o.city,
-        o.year,
-        o.indicator,
-        o.value,
-        o.qualifier.value,
-        o.period.value,
-        o.as_of.isoformat() if o.as_of else None,
-        o.yoy.kind.value if o.yoy else None,
-        o.yoy.value if o.yoy else None,
-        o.yoy.qualifier.value if o.yoy else None,
-        o.scope or None,
-        o.source,
-        o.locator,
-        o.note or None,
-    )

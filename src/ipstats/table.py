@@ -53,6 +53,6 @@ class Table:
 
     def to_pandas(self) -> Any:
         """The rows as a pandas DataFrame (needs the optional pandas extra)."""
-        from ipstats.api import to_pandas
+        from ipstats.frames import to_pandas
 
         return to_pandas(self.records())

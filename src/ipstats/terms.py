@@ -1,0 +1,22 @@
+"""What messages call the parameters a user gives: plain words in Python, flags on a command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """The name of each parameter as a message shows it, before the value given for it."""
+
+    year: str = "the year"
+    start: str = "the start year"
+    end: str = "the end year"
+    bounds: str = "a start or end year"
+    format: str = "the format"
+    output_file: str = "an output file"
+    output_directory: str = "an output directory"
+    wide: str = "the wide layout"
+
+
+PLAIN = Terms()

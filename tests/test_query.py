@@ -1,0 +1,220 @@
+"""ipstats.query: years and filters, selecting observations, and the tables listing a dataset."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipstats.errors import ExitStatus, NoDataError, UsageError
+from ipstats.model import Category, Dataset
+from ipstats.query import (
+    OBSERVATION_COLUMNS,
+    Filter,
+    cities_table,
+    indicators_table,
+    observations_table,
+    parse_year,
+    primary,
+    require,
+    select,
+    series,
+    show,
+    sources_table,
+    where,
+    year_range,
+)
+from ipstats.rows import fields_except
+from ipstats.terms import Terms
+
+FLAGS = Terms(year="--year", start="--from", end="--to", bounds="--from/--to")
+
+
+@pytest.mark.parametrize(("given", "expected"), [(2024, 2024), ("2024", 2024), (" 1900 ", 1900)])
+def test_parse_year_takes_numbers_and_digits(given: int | str, expected: int) -> None:
+    assert parse_year(given) == expected
+    assert parse_year(None) is None
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("abc", "the year 'abc' is not a year; give one such as 2024"),
+        ("2024.0", "the year '2024.0' is not a year; give one such as 2024"),
+        ("-2024", "the year '-2024' is not a year; give one such as 2024"),
+        (True, "the year True is not a year; give one such as 2024"),
+        (2024.0, "the year 2024.0 is not a year; give one such as 2024"),
+        (20244, "the year 20244 is not a plausible year (1900-2100)"),
+        (-5, "the year -5 is not a plausible year (1900-2100)"),
+        ("1899", "the year 1899 is not a plausible year (1900-2100)"),
+        ("9" * 5000, "the year 999999999... is not a plausible year (1900-2100)"),
+    ],
+)
+def test_parse_year_refuses_what_is_not_a_plausible_year(given: object, message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_year(given)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+    assert caught.value.exit_status is ExitStatus.USAGE
+
+
+def test_parse_year_names_the_parameter_as_told() -> None:
+    with pytest.raises(UsageError, match=r"^--to 'x' is not a year"):
+        parse_year("x", "--to")
+
+
+def test_year_range_of_one_year_or_a_span() -> None:
+    assert year_range(2024) == (2024, 2024)
+    assert year_range(None, "2021", None) == (2021, None)
+    assert year_range(None, None, 2022) == (None, 2022)
+    assert year_range(None, 2021, 2021) == (2021, 2021)
+    assert year_range() == (None, None)
+
+
+def test_year_range_refuses_a_start_after_the_end_in_neutral_words_or_flags() -> None:
+    with pytest.raises(UsageError) as caught:
+        year_range(None, 2025, 2021)
+    assert str(caught.value) == "the start year 2025 is later than the end year 2021"
+    with pytest.raises(UsageError) as caught:
+        year_range(None, "2025", "2021", FLAGS)
+    assert str(caught.value) == "--from 2025 is later than --to 2021"
+
+
+def test_year_range_refuses_one_year_with_bounds() -> None:
+    with pytest.raises(UsageError) as caught:
+        year_range(2024, 2021)
+    assert str(caught.value) == "the year cannot be combined with a start or end year"
+    with pytest.raises(UsageError) as caught:
+        year_range("2024", None, "2025", FLAGS)
+    assert str(caught.value) == "--year cannot be combined with --from/--to"
+
+
+def test_a_filter_with_its_years_reversed_cannot_be_made() -> None:
+    with pytest.raises(UsageError, match="the start year 2024 is later than the end year 2023"):
+        Filter(year_from=2024, year_to=2023)
+
+
+def test_an_empty_filter_admits_everything(tiny: Dataset) -> None:
+    assert len(select(tiny, Filter())) == len(tiny.observations)
+
+
+def test_filter_by_city_years_category_and_search(tiny: Dataset) -> None:
+    def found(where: Filter) -> list[tuple[str, str, int]]:
+        return [(o.indicator, o.city, o.year) for o in select(tiny, where)]
+
+    assert found(Filter(cities=("beta",), year_from=2024, year_to=2024)) == [
+        ("valid_widgets", "beta", 2024),
+        ("widgets_granted", "beta", 2024),
+    ]
+    assert {o.indicator for o in select(tiny, Filter(category=Category.PROTECTION))} == {
+        "widget_share"
+    }
+    # search looks in names, aliases and descriptions, folded ("Money raised" -> funding)
+    assert {o.indicator for o in select(tiny, Filter(search="MONEY  raised"))} == {"funding_amount"}
+    assert found(Filter(search="no such words")) == []
+    assert found(Filter(indicators=("cluster_rank",), year_to=2020)) == [
+        ("cluster_rank", "alpha", 2020)
+    ]
+
+
+def test_select_orders_by_indicator_city_year(tiny: Dataset) -> None:
+    keys = [(o.indicator, o.city, o.year) for o in select(tiny, Filter())]
+    assert keys == sorted(keys)
+    assert keys[0] == ("cluster_rank", "alpha", 2020)
+
+
+def test_series_is_one_city_and_indicator_by_year(tiny: Dataset) -> None:
+    assert [o.year for o in series(tiny, "widgets_granted", "alpha")] == [2021, 2022, 2024]
+    assert series(tiny, "widgets_granted", "nation") == ()
+
+
+def test_primary_prefers_the_calendar_figure_of_the_whole_city(tiny: Dataset) -> None:
+    funding = select(tiny, Filter(indicators=("funding_amount",)))
+    chosen = primary(funding)
+    assert list(chosen) == [2025]
+    assert chosen[2025].city == "alpha"  # a year figure beats beta's figure as of a date
+
+
+def test_require_names_the_years_that_exist(tiny: Dataset) -> None:
+    where = Filter(cities=("alpha",), indicators=("widget_share",), year_from=2024)
+    with pytest.raises(NoDataError) as caught:
+        require(select(tiny, where), "shares", tiny, where)
+    assert str(caught.value) == "no shares in the years asked for; data exists for 2022, 2023"
+    with pytest.raises(NoDataError) as caught:
+        require((), "shares", tiny, Filter(cities=("nation",)))
+    assert str(caught.value) == "no shares"
+    require(select(tiny, Filter()), "anything", tiny, Filter())  # found: nothing to raise
+
+
+def test_where_resolves_typed_names(tiny: Dataset) -> None:
+    chosen = where(tiny, ["AL", "乙城"], "widgets", None, "2021", 2024, "Creation", "  ")
+    assert chosen == Filter(
+        cities=("alpha", "beta"),
+        indicators=("widgets_granted",),
+        year_from=2021,
+        year_to=2024,
+        category=Category.CREATION,
+        search="  ",
+    )
+    assert where(tiny) == Filter()
+    assert where(tiny, pinned=2022) == Filter(year_from=2022, year_to=2022)
+
+
+def test_where_refuses_unknown_categories_and_empty_metrics(tiny: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        where(tiny, category="creaton")
+    assert str(caught.value).startswith("unknown category 'creaton'; did you mean: creation?")
+    with pytest.raises(UsageError, match=r"^empty metric name"):
+        where(tiny, metric="")
+
+
+def test_observations_table_lists_fields_in_the_shared_order(tiny: Dataset) -> None:
+    assert [c.key for c in OBSERVATION_COLUMNS] == list(fields_except("as_of"))
+    table = observations_table(tiny, Filter(cities=("beta",), indicators=("funding_amount",)))
+    (record,) = table.records()
+    assert record["period"] == "as_of 2025-04-21"
+    assert (record["value"], record["unit"], record["source"]) == (3353000000, "cny", "src-b")
+    assert table.hidden == {"reported_yoy_kind", "reported_yoy_qualifier"}
+    assert table.sources == ("src-b: Report B (Office B, 2025)",)
+
+
+def test_cities_table_counts_observations_and_years(tiny: Dataset) -> None:
+    records = {r["id"]: r for r in cities_table(tiny).records()}
+    assert records["alpha"]["observations"] == 9
+    assert records["beta"]["years"] == "2021, 2024, 2025"
+    assert records["nation"]["years"] == "no year"
+    assert records["alpha"]["aliases"] == "al, 甲"
+
+
+def test_indicators_table_filters_and_counts(tiny: Dataset) -> None:
+    table = indicators_table(tiny, Filter(cities=("beta",), category=Category.CREATION))
+    counts = {r["id"]: r["observations"] for r in table.records()}
+    assert counts == {"cluster_rank": 1, "valid_widgets": 1, "widgets_granted": 1}
+    with pytest.raises(NoDataError, match=r"^no indicator matches these filters"):
+        indicators_table(tiny, Filter(search="nothing like this"))
+
+
+def test_sources_table_counts_what_each_source_gives(tiny: Dataset) -> None:
+    counts = {r["id"]: r["observations"] for r in sources_table(tiny).records()}
+    assert counts == {"src-a": 6, "src-b": 7}
+
+
+def test_show_finds_a_city_or_an_indicator(tiny: Dataset) -> None:
+    about, held = show(tiny, "甲")
+    assert about.title == "Alpha (alpha)"
+    assert [r["indicator"] for r in held.records()] == [
+        "cluster_rank",
+        "funding_amount",
+        "valid_widgets",
+        "widget_share",
+        "widgets_granted",
+    ]
+    about, observed = show(tiny, "widget_s")
+    assert about.title == "Widget share (widget_share)"
+    assert [r["year"] for r in observed.records()] == [2022, 2023]
+
+
+def test_show_of_an_unknown_name_names_both_kinds(tiny: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        show(tiny, "betaa")
+    assert str(caught.value) == (
+        "no indicator or city named 'betaa'; did you mean: beta? "
+        "(`ipstats list indicators` shows them all; known cities: alpha, beta, nation)"
+    )
