@@ -37,46 +37,38 @@ COLUMNS, LINES = 100, 40
 # The console script's own code, with and without the pause of the garbage collector.
 WITH_PAUSE = "import sys; sys.argv[0] = 'ipstats'; from ipstats.__main__ import main; main()"
 WITHOUT_PAUSE = "import sys; sys.argv[0] = 'ipstats'; from ipstats.cli import main; main()"
+WITH, WITHOUT = "console script's main, piped", "the same without the GC pause, piped"
 
 
-def run_piped(command: Sequence[str], env: dict[str, str]) -> float:
-    """Wall time of one run with standard output a pipe read to its end."""
-    start = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, check=False)
-    elapsed = time.perf_counter() - start
-    _check(command, done.returncode, done.stderr)
-    return elapsed
+def run_once(command: Sequence[str], env: dict[str, str], terminal: bool) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run, its standard output read to the end.
 
-
-def run_terminal(command: Sequence[str], env: dict[str, str]) -> float:
-    """Wall time of one run with standard output a pseudo-terminal read to its end."""
-    leader, follower = os.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+    On a terminal, standard output is a pseudo-terminal of COLUMNS x LINES; else a pipe.
+    """
+    leader, follower = os.openpty() if terminal else os.pipe()
+    if terminal:
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=follower, stderr=subprocess.PIPE)
     os.close(follower)
-    output = bytearray()
     while True:
         try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the child closed its end
+            if not os.read(leader, 65536):
+                break
+        except OSError:  # EIO: the child closed its end of the terminal
             break
-        if not chunk:
-            break
-        output += chunk
     assert process.stderr is not None
     errors = process.stderr.read()
-    process.wait()
+    _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
     os.close(leader)
     process.stderr.close()
-    _check(command, process.returncode, errors)
-    return elapsed
-
-
-def _check(command: Sequence[str], code: int, errors: bytes) -> None:
-    if code != 0:
-        raise SystemExit(f"failed ({code}): {' '.join(command)}\n{errors.decode(errors='replace')}")
+    if process.returncode != 0:
+        raise SystemExit(
+            f"failed ({process.returncode}): {' '.join(command)}\n{errors.decode(errors='replace')}"
+        )
+    return elapsed, usage.ru_utime + usage.ru_stime
 
 
 def environment(cache_dir: Path) -> dict[str, str]:
@@ -106,53 +98,64 @@ def measure(runs: int, gc: bool, env: dict[str, str]) -> str:
         "python -c 'pass'": ([python, "-c", "pass"], False),
     }
     if gc:
-        commands["console script with GC pause, piped"] = (
+        commands[WITH] = (
             [python, "-c", WITH_PAUSE, *QUESTION],
             False,
         )
-        commands["console script without GC pause, piped"] = (
+        commands[WITHOUT] = (
             [python, "-c", WITHOUT_PAUSE, *QUESTION],
             False,
         )
-    times: dict[str, list[float]] = {name: [] for name in commands}
+    wall: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     for command, terminal in commands.values():  # warm up: bytecode written, cache built
         for _ in range(2):
-            (run_terminal if terminal else run_piped)(command, env)
+            run_once(command, env, terminal)
     for _ in range(runs):
         for name, (command, terminal) in commands.items():
-            times[name].append((run_terminal if terminal else run_piped)(command, env))
-    median = {name: statistics.median(values) for name, values in times.items()}
+            elapsed, used = run_once(command, env, terminal)
+            wall[name].append(elapsed)
+            cpu[name].append(used)
+    median = {name: statistics.median(values) for name, values in wall.items()}
+    median_cpu = {name: statistics.median(values) for name, values in cpu.items()}
 
-    def row(name: str, base: str | None) -> str:
-        ratio = f"{median[name] / median[base]:.2f}" if base else ""
-        return f"| {name} | {median[name] * 1000:.1f} ms | {ratio} |"
+    def row(name: str, base: str) -> str:
+        return (
+            f"| {name} | {median[name] * 1000:.1f} ms | {median[name] / median[base]:.2f} "
+            f"| {median_cpu[name] * 1000:.1f} ms | {median_cpu[name] / median_cpu[base]:.2f} |"
+        )
 
     lines = [
         f"Median of {runs} alternating runs; {platform.python_implementation()} "
-        f"{platform.python_version()}, {os.cpu_count()} CPUs, {platform.platform()}.",
+        f"{platform.python_version()}, Typer {_version(python, 'typer')}, {os.cpu_count()} CPUs, "
+        f"{platform.platform()}.",
         "",
-        "| command | median | ratio to the floor |",
-        "|---|---:|---:|",
-        row("floor, piped", None),
+        "| command | wall | ratio to the floor | CPU | ratio to the floor |",
+        "|---|---:|---:|---:|---:|",
+        row("floor, piped", "floor, piped"),
         row("ipstats, piped", "floor, piped"),
-        row("floor, terminal", None),
+        row("floor, terminal", "floor, terminal"),
         row("ipstats, terminal", "floor, terminal"),
-        row("python -c 'import typer'", "floor, piped"),
-        row("ipstats --version", "floor, piped"),
-        row("python -c 'pass'", "floor, piped"),
+        *(row(name, "floor, piped") for name in list(commands)[4:]),
     ]
     if gc:
-        with_pause, without = (
-            "console script with GC pause, piped",
-            "console script without GC pause, piped",
-        )
-        lines += [row(with_pause, "floor, piped"), row(without, "floor, piped")]
+        with_pause, without = WITH, WITHOUT
         lines += [
             "",
-            f"GC pause saves {(median[without] - median[with_pause]) * 1000:.1f} ms "
-            f"({median[without] / median[with_pause]:.3f} x without it).",
+            f"The GC pause saves {(median[without] - median[with_pause]) * 1000:.1f} ms wall, "
+            f"{(median_cpu[without] - median_cpu[with_pause]) * 1000:.1f} ms CPU.",
         ]
     return "\n".join(lines)
+
+
+def _version(python: str, package: str) -> str:
+    done = subprocess.run(
+        [python, "-c", f"import importlib.metadata as m; print(m.version({package!r}))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
 
 
 def main(argv: list[str] | None = None) -> int:
