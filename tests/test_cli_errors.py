@@ -88,6 +88,29 @@ def test_a_file_size_limit_is_one_error_line_even_for_buffered_output(
     assert out.stat().st_size == 0
 
 
+def test_a_closed_standard_output_is_one_error_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        ["bash", "-c", 'exec "$@" >&-', "bash", *_command(), "list", "cities"],
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert _one_error_line(done.stderr) == STDOUT_ERROR + "it is closed"
+    # a command that writes only files and messages does not need it
+    out = tmp_path / "out.csv"
+    done = subprocess.run(
+        ["bash", "-c", 'exec "$@" >&-', "bash", *_command(), "export", "-o", str(out)],
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 0
+
+
 def _first_non_ascii(text: str) -> str:
     return next(c for c in text if not c.isascii())
 

@@ -53,7 +53,8 @@ class IpstatsGroup(typer.core.TyperGroup):
             )
             # Output still buffered would otherwise be written at the interpreter's exit, where
             # a failure to write it is reported as an ignored exception and exit status 120.
-            sys.stdout.flush()
+            if sys.stdout is not None:
+                sys.stdout.flush()
         except IpstatsError as exc:
             if state.debug:
                 raise
@@ -101,6 +102,12 @@ _WRITE_ERRNOS = frozenset(
 
 def _stdout_failure(exc: Exception) -> str | None:
     """Why standard output could not be written, if that is what ``exc`` says; else None."""
+    if sys.stdout is None:  # started with it closed (`>&-`): Python has no stream to write to
+        return (
+            "cannot write to standard output: it is closed"
+            if isinstance(exc, AttributeError)
+            else None
+        )
     if isinstance(exc, UnicodeEncodeError):
         encoding = getattr(sys.stdout, "encoding", None) or ""
         if _codec(encoding) is not None and _codec(encoding) == _codec(exc.encoding):
@@ -124,6 +131,8 @@ def _codec(encoding: str) -> str | None:
 
 def _finish_stdout() -> None:
     """Write what standard output still holds, or drop it if that fails again."""
+    if sys.stdout is None:
+        return
     try:
         sys.stdout.flush()
     except (OSError, ValueError):
@@ -132,6 +141,8 @@ def _finish_stdout() -> None:
 
 def _discard_stdout() -> None:
     """Point standard output at devnull, so that the interpreter's final flush stays silent."""
+    if sys.stdout is None:
+        return
     try:
         fileno = sys.stdout.fileno()
     except (OSError, ValueError):  # not a file (a test's capture): nothing is flushed at exit
