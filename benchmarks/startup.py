@@ -2,15 +2,16 @@
 
 The floor is benchmarks/floor_app.py, a minimal app of the same Typer (two commands, a list of
 texts, a text option and an enum option, one line printed). Each round runs every command once,
-in turn, so that a machine whose speed drifts slows them alike; the figures are medians.
+in turn, so that a machine whose speed drifts slows them alike; the figures are medians of wall
+time and of CPU time (user + system), the steadier of the two on a machine shared with others.
 
-    python benchmarks/startup.py --runs 21
-    python benchmarks/startup.py --runs 21 --gc   # also the console script without its GC pause
+    python benchmarks/startup.py --runs 41
+    python benchmarks/startup.py --runs 41 --gc   # also the console script without its GC pause
 
 ipstats runs as a user runs it: the ``ipstats`` console script next to this Python, bytecode
-compiled, a warm cache in a directory of its own ($IPSTATS_CACHE_DIR). Each command runs twice
-with its standard output a pipe (so ipstats writes TSV) and on a terminal (a pseudo-terminal of
-100 columns, so ipstats draws a Rich table).
+compiled, a warm cache in a directory of its own ($IPSTATS_CACHE_DIR). The main job and the
+floor run both with their standard output a pipe (so ipstats writes TSV) and with it a
+pseudo-terminal of 100 columns (so ipstats draws a Rich table).
 """
 
 from __future__ import annotations
@@ -98,14 +99,8 @@ def measure(runs: int, gc: bool, env: dict[str, str]) -> str:
         "python -c 'pass'": ([python, "-c", "pass"], False),
     }
     if gc:
-        commands[WITH] = (
-            [python, "-c", WITH_PAUSE, *QUESTION],
-            False,
-        )
-        commands[WITHOUT] = (
-            [python, "-c", WITHOUT_PAUSE, *QUESTION],
-            False,
-        )
+        commands[WITH] = ([python, "-c", WITH_PAUSE, *QUESTION], False)
+        commands[WITHOUT] = ([python, "-c", WITHOUT_PAUSE, *QUESTION], False)
     wall: dict[str, list[float]] = {name: [] for name in commands}
     cpu: dict[str, list[float]] = {name: [] for name in commands}
     for command, terminal in commands.values():  # warm up: bytecode written, cache built
