@@ -8,6 +8,7 @@ no version promises to keep.
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -52,10 +53,8 @@ def _imported(code: str, *args: str, env: dict[str, str]) -> set[str]:
 def test_a_warm_piped_query_imports_no_parser_validator_renderer_nor_metadata(
     tmp_path: Path,
 ) -> None:
-    from ipstats.datafile import default_path
-
     data = tmp_path / "indicators.yaml"  # a copy: the shipped file may be edited meanwhile
-    data.write_bytes(default_path().read_bytes())
+    data.write_bytes((ROOT / "data" / "indicators.yaml").read_bytes())
     args = ("--data", str(data), "compare", "shanghai", "shenzhen", "--metric", "pct")
     env = {"IPSTATS_CACHE_DIR": str(tmp_path / "cache")}
     cold = _imported(_QUERY, *args, env=env)  # reads the file and writes the cache
@@ -67,8 +66,6 @@ def test_a_warm_piped_query_imports_no_parser_validator_renderer_nor_metadata(
 
 
 def _environ() -> dict[str, str]:
-    import os
-
     return {k: v for k, v in os.environ.items() if not k.startswith("IPSTATS_")}
 
 
