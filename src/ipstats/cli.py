@@ -1,7 +1,10 @@
 """The command line: resolve names, call the core, render the result. Nothing else lives here."""
 
-from __future__ import annotations
-
+# Annotations here are objects, not strings (no `from __future__ import annotations`): Typer
+# reads every command's annotations several times when it builds the command line, and strings
+# would be evaluated each time: that was more than half of the time it took.
+import codecs
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -13,7 +16,7 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
-from ipstats import __version__, _typer_params
+from ipstats import __version__
 from ipstats.errors import ExitStatus, IpstatsError, UsageError
 from ipstats.formats import EXPORT, SCREEN, Format, choose, write_tables
 from ipstats.model import Category, Dataset
@@ -35,7 +38,11 @@ class IpstatsGroup(typer.core.TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
-        debug = "--debug" in (sys.argv[1:] if args is None else list(args))
+        # The root context's object: the root options (--debug among them) land in it as they
+        # are parsed, so it still says what was asked for once the context is gone.
+        state = extra.get("obj")
+        if not isinstance(state, State):
+            state = extra["obj"] = State()
         try:
             code = super().main(
                 args=args,
@@ -45,8 +52,12 @@ class IpstatsGroup(typer.core.TyperGroup):
                 windows_expand_args=windows_expand_args,
                 **extra,
             )
+            # Output still buffered would otherwise be written at the interpreter's exit, where
+            # a failure to write it is reported as an ignored exception and exit status 120.
+            if sys.stdout is not None:
+                sys.stdout.flush()
         except IpstatsError as exc:
-            if debug:
+            if state.debug:
                 raise
             _error(str(exc))
             code = exc.exit_status
@@ -55,23 +66,91 @@ class IpstatsGroup(typer.core.TyperGroup):
         except BrokenPipeError:
             # The reader went away (`ipstats export | head -1`): stop quietly, as Python's
             # signal documentation advises, pointing stdout at devnull so the final flush is silent.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _discard_stdout()
             code = ExitStatus.ERROR
         except (KeyboardInterrupt, typer.Abort):
             typer.echo("", err=True)
             code = ExitStatus.INTERRUPTED
-        except Exception as exc:  # a bug in ipstats: still one line, unless asked for more
-            if debug:
-                raise
-            _error(
-                f"unexpected {type(exc).__name__}: {exc} (this is a bug in ipstats; rerun with --debug for details)"
-            )
-            code = ExitStatus.ERROR
+        except Exception as exc:
+            unwritable = _stdout_failure(exc)
+            if unwritable is not None:
+                _error(unwritable)
+                _finish_stdout()
+                code = ExitStatus.ERROR
+            else:  # a bug in ipstats: still one line, unless asked for more
+                if state.debug:
+                    raise
+                _error(
+                    f"unexpected {type(exc).__name__}: {exc} (this is a bug in ipstats; rerun with --debug for details)"
+                )
+                code = ExitStatus.ERROR
         code = int(code or 0) if isinstance(code, int) else 0
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+# What writing to a file descriptor fails with when the file cannot take the output (a full
+# disk or quota, a size limit, a device error, a closed or non-blocking descriptor). Such an
+# error without a file name reaching the top can only come from standard output: ipstats's
+# own files (-o, the cache) report their failures by name.
+_WRITE_ERRNOS = frozenset(
+    getattr(errno, name)
+    for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EBADF", "EAGAIN", "ENXIO")
+    if hasattr(errno, name)
+)
+
+
+def _stdout_failure(exc: Exception) -> str | None:
+    """Why standard output could not be written, if that is what ``exc`` says; else None."""
+    if sys.stdout is None:  # started with it closed (`>&-`): Python has no stream to write to
+        return (
+            "cannot write to standard output: it is closed"
+            if isinstance(exc, AttributeError)
+            else None
+        )
+    if isinstance(exc, UnicodeEncodeError):
+        encoding = getattr(sys.stdout, "encoding", None) or ""
+        if _codec(encoding) is not None and _codec(encoding) == _codec(exc.encoding):
+            char = exc.object[exc.start : exc.end][:1]
+            return (
+                f"cannot write to standard output: its encoding {encoding} cannot represent "
+                f"{char!r} (set PYTHONIOENCODING=utf-8)"
+            )
+        return None
+    if isinstance(exc, OSError) and exc.filename is None and exc.errno in _WRITE_ERRNOS:
+        return f"cannot write to standard output: {exc.strerror or exc}"
+    return None
+
+
+def _codec(encoding: str) -> str | None:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return None
+
+
+def _finish_stdout() -> None:
+    """Write what standard output still holds, or drop it if that fails again."""
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        _discard_stdout()
+
+
+def _discard_stdout() -> None:
+    """Point standard output at devnull, so that the interpreter's final flush stays silent."""
+    if sys.stdout is None:
+        return
+    try:
+        fileno = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a file (a test's capture): nothing is flushed at exit
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
 
 
 def _error(message: str) -> None:
@@ -112,6 +191,7 @@ class State:
     data: Path | None = None
     color: bool = True
     use_cache: bool = True
+    debug: bool = False
     _dataset: Dataset | None = None
 
     def dataset(self) -> Dataset:
@@ -136,6 +216,12 @@ def _state(ctx: typer.Context) -> State:
     return root.obj
 
 
+def _debug(ctx: typer.Context, value: bool) -> bool:
+    # Parsed first (eager), so that an error in any later option already knows it was asked for.
+    _state(ctx).debug = value
+    return value
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"ipstats {__version__}")
@@ -157,7 +243,12 @@ def _root(
         bool,
         typer.Option("--no-color", help="No colour in terminal output (also NO_COLOR, TERM=dumb)."),
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", callback=_debug, is_eager=True, help="Show a traceback for errors."
+        ),
+    ] = False,
     no_cache: Annotated[
         bool,
         typer.Option(
@@ -213,6 +304,26 @@ def complete_metric(incomplete: str) -> list[str]:
     return _complete("metric", incomplete)
 
 
+def _text_value(
+    ctx: typer.Context, param: typer.CallbackParam, value: str | list[str] | None
+) -> str | list[str] | None:
+    """A text option's value, refused when it is another option: `--search --debug` forgot the text."""
+    for text in [value] if isinstance(value, str) else value or ():
+        name = text.partition("=")[0]
+        if name.startswith("-") and _is_option(ctx, name):
+            raise typer.BadParameter(f"expected a value, got the option {text!r}")
+    return value
+
+
+def _is_option(ctx: typer.Context, name: str) -> bool:
+    """Whether ``name`` is an option of this command or of ipstats itself (--debug, --data, ...)."""
+    return any(
+        name in (*parameter.opts, *parameter.secondary_opts)
+        for context in (ctx, ctx.find_root())
+        for parameter in context.command.get_params(context)
+    )
+
+
 CityOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -220,6 +331,7 @@ CityOpt = Annotated[
         "-c",
         help="Only this city (repeatable).",
         show_default=False,
+        callback=_text_value,
         autocompletion=complete_city,
     ),
 ]
@@ -230,14 +342,21 @@ MetricOpt = Annotated[
         "-m",
         help="Indicator id, alias or unique prefix (e.g. pct).",
         show_default=False,
+        callback=_text_value,
         autocompletion=complete_metric,
     ),
 ]
 YearOpt = Annotated[
-    str | None, typer.Option("--year", "-y", help="Only this year.", show_default=False)
+    str | None,
+    typer.Option("--year", "-y", help="Only this year.", show_default=False, callback=_text_value),
 ]
-FromOpt = Annotated[str | None, typer.Option("--from", help="First year.", show_default=False)]
-ToOpt = Annotated[str | None, typer.Option("--to", help="Last year.", show_default=False)]
+FromOpt = Annotated[
+    str | None,
+    typer.Option("--from", help="First year.", show_default=False, callback=_text_value),
+]
+ToOpt = Annotated[
+    str | None, typer.Option("--to", help="Last year.", show_default=False, callback=_text_value)
+]
 CategoryOpt = Annotated[
     Category | None,
     typer.Option("--category", help="Only indicators of this category.", show_default=False),
@@ -249,6 +368,7 @@ SearchOpt = Annotated[
         "-s",
         help="Text to find in indicator names, aliases and descriptions.",
         show_default=False,
+        callback=_text_value,
     ),
 ]
 ChartOpt = Annotated[
@@ -595,9 +715,6 @@ def cache_info(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     from ipstats import cache
 
     _emit(ctx, [cache.info_table()], fmt)
-
-
-_typer_params.install()
 
 
 def main() -> None:

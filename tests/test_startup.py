@@ -1,0 +1,152 @@
+"""What keeps startup fast, checked without timing (benchmarks/startup.py times it).
+
+A warm query from a pipe imports no parser, validator, renderer nor package metadata beyond what
+Typer itself imports; and ipstats reaches into no dependency's private modules or names, which
+no version promises to keep.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src" / "ipstats"
+FLOOR = ROOT / "benchmarks" / "floor_app.py"
+
+# What a warm query must not import beyond what Typer itself does. Typer 0.29 converts every
+# option that is not a flag through pydantic, whose plugin loader imports importlib.metadata,
+# and offers no way around that: those two are checked against the floor, a minimal Typer app
+# (benchmarks/floor_app.py), so that the check holds again as soon as a Typer stops needing them.
+HEAVY = ("yaml", "ipstats.schema", "rich", "tabulate", "importlib.metadata", "pydantic")
+
+_REPORT = (
+    "import atexit, sys\n"
+    f"heavy = {HEAVY!r}\n"
+    "atexit.register(lambda: print('imported:', *sorted(m for m in heavy if m in sys.modules),"
+    " file=sys.stderr))\n"
+    "sys.argv[0] = 'ipstats'\n"
+)
+_QUERY = _REPORT + "from ipstats.__main__ import main\nmain()\n"
+_FLOOR = _REPORT + f"import runpy\nrunpy.run_path({str(FLOOR)!r}, run_name='__main__')\n"
+
+
+def _imported(code: str, *args: str, env: dict[str, str]) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env={**_environ(), **env},
+        check=True,
+        timeout=60,
+    )
+    (report,) = [line for line in done.stderr.splitlines() if line.startswith("imported:")]
+    return set(report.split()[1:])
+
+
+@pytest.mark.slow
+def test_a_warm_piped_query_imports_no_parser_validator_renderer_nor_metadata(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "indicators.yaml"  # a copy: the shipped file may be edited meanwhile
+    data.write_bytes((ROOT / "data" / "indicators.yaml").read_bytes())
+    args = ("--data", str(data), "compare", "shanghai", "shenzhen", "--metric", "pct")
+    env = {"IPSTATS_CACHE_DIR": str(tmp_path / "cache")}
+    cold = _imported(_QUERY, *args, env=env)  # reads the file and writes the cache
+    assert "yaml" in cold, "the check sees imports"
+    warm = _imported(_QUERY, *args, env=env)
+    assert warm & {"yaml", "ipstats.schema", "rich", "tabulate"} == set()
+    floor = _imported(_FLOOR, "compare", "shanghai", "shenzhen", "--metric", "pct", env=env)
+    assert warm - floor == set()
+
+
+def _environ() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("IPSTATS_")}
+
+
+# No private names of Typer, Click or Rich
+
+GUARDED = ("typer", "click", "rich")
+
+
+def private_uses(source: str) -> list[str]:
+    """Every private module or name of typer, click or rich that ``source`` imports or reads."""
+    tree = ast.parse(source)
+    found: list[str] = []
+    modules: set[str] = set()  # local names bound to a guarded module
+
+    def guarded(module: str) -> bool:
+        return module.split(".")[0] in GUARDED
+
+    def private(dotted: str) -> bool:
+        return any(part.startswith("_") and not part.endswith("__") for part in dotted.split("."))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if guarded(alias.name):
+                    if private(alias.name):
+                        found.append(alias.name)
+                    modules.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom) and node.module and guarded(node.module):
+            for alias in node.names:
+                dotted = f"{node.module}.{alias.name}"
+                if private(dotted):
+                    found.append(dotted)
+                modules.add(alias.asname or alias.name)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            chain, inner = [node.attr], node.value
+            while isinstance(inner, ast.Attribute):
+                chain.append(inner.attr)
+                inner = inner.value
+            if isinstance(inner, ast.Name) and inner.id in modules:
+                dotted = ".".join([inner.id, *reversed(chain)])
+                if private(dotted):
+                    found.append(dotted)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"getattr", "setattr", "hasattr", "delattr"}
+            and len(node.args) >= 2
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in modules
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+            and private(node.args[1].value)
+        ):
+            found.append(f"{node.args[0].id}.{node.args[1].value}")
+    return sorted(set(found))
+
+
+def test_the_check_finds_private_names_however_reached() -> None:
+    source = (
+        "import typer\n"
+        "import typer.core\n"
+        "from typer import _coercion, core\n"
+        "from typer._param_types import coerce_cli_choice\n"
+        "from rich.console import Console, _is_jupyter\n"
+        "import click._compat as compat\n"
+        "x = typer.core._TyperParameter\n"
+        "y = getattr(core, '_TyperParameter', None)\n"
+        "z = typer.core.TyperGroup\n"
+        "w = Console.__init__\n"
+    )
+    assert private_uses(source) == [
+        "click._compat",
+        "core._TyperParameter",
+        "rich.console._is_jupyter",
+        "typer._coercion",
+        "typer._param_types.coerce_cli_choice",
+        "typer.core._TyperParameter",
+    ]
+
+
+@pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda p: p.name)
+def test_no_module_uses_a_private_name_of_typer_click_or_rich(path: Path) -> None:
+    assert private_uses(path.read_text(encoding="utf-8")) == []
