@@ -115,9 +115,9 @@ class State:
 
     def dataset(self) -> Dataset:
         if self._dataset is None:
-            from ipstats.datafile import load
+            from ipstats.datafile import load, on_terminal
 
-            loaded = load(self.data, use_cache=self.use_cache)
+            loaded = load(self.data, self.use_cache, on_terminal(sys.stderr))
             _notes(loaded.notes)
             self._dataset = loaded.dataset
         return self._dataset
@@ -368,11 +368,11 @@ def validate(
 
     Example: ipstats validate data/indicators.yaml
     """
-    from ipstats.datafile import choose_path, load
+    from ipstats.datafile import choose_path, load, on_terminal
 
     chosen = path or choose_path(_state(ctx).data)
     try:
-        loaded = load(chosen, use_cache=_state(ctx).use_cache)
+        loaded = load(chosen, _state(ctx).use_cache, on_terminal(sys.stderr))
     except DatasetError as exc:
         for problem in exc.problems:
             label = "warning" if problem.warning else "error"
@@ -684,8 +684,9 @@ def cache_info(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     Example: ipstats cache info
     """
     from ipstats import cache
+    from ipstats.query import cache_table
 
-    _emit(ctx, [cache.info_table()], fmt)
+    _emit(ctx, [cache_table(cache.directory(), cache.entries())], fmt)
 
 
 _typer_params.install()

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ipstats.errors import NoDataError, UsageError
 from ipstats.model import Category, City, Dataset, Indicator, Observation, Period
 from ipstats.names import fold
 from ipstats.table import Column, Kind, Row, Table
+
+if TYPE_CHECKING:
+    from ipstats import cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,3 +345,29 @@ def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
         rows=rows,
     )
     return about, held
+
+
+def cache_table(where: Path, entries: Iterable[cache.Entry]) -> Table:
+    """The snapshots in the cache directory, for ``ipstats cache info``."""
+    rows = tuple(
+        {
+            "dataset": e.dataset or None,
+            "observations": e.observations,
+            "bytes": e.size,
+            "written": e.written or None,
+            "version": e.version or None,
+            "cache_file": e.file.name,
+            "state": "ok" if e.current else "other version" if e.version else "damaged",
+        }
+        for e in entries
+    )
+    columns = (
+        Column("dataset", "Dataset file"),
+        Column("observations", "Observations", Kind.INTEGER),
+        Column("bytes", "Bytes", Kind.INTEGER),
+        Column("written", "Written"),
+        Column("version", "Written by"),
+        Column("cache_file", "Cache file"),
+        Column("state", "State"),
+    )
+    return Table(f"Cache in {where}", columns, rows, footnotes=(f"cache directory: {where}",))
