@@ -394,7 +394,7 @@ def test_each_version_keeps_a_snapshot_of_its_own(
     assert states == [(False, 13), (True, 13)]
 
 
-@pytest.mark.parametrize(("attribute", "other"), [("SCHEMA_VERSION", 999), ("_LAYOUT", (("id",),))])
+@pytest.mark.parametrize(("attribute", "other"), [("SCHEMA_VERSION", 999), ("LAYOUT", (("id",),))])
 def test_a_snapshot_of_another_schema_or_record_layout_is_rebuilt(
     attribute: str, other: object, tiny_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

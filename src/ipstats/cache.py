@@ -1,23 +1,19 @@
-"""The cache: each dataset file's validated Dataset, kept as one snapshot, so that a query need
-not read the YAML again.
+"""The cache: each dataset file's validated Dataset kept whole, so that a query need not read
+the YAML again.
 
-Cache files live in $IPSTATS_CACHE_DIR, else $XDG_CACHE_HOME/ipstats, else ~/.cache/ipstats,
-one per dataset file (by resolved path) and per version of ipstats, of Python and of the cache
-format, so that different versions sharing a dataset keep a cache each.
-
-A snapshot holds the whole Dataset as plain tuples, strings and numbers in Python's ``marshal``
-format (which builds values and executes nothing), behind a header and a CRC-32 of everything
-after it; it is used only if the checksum matches and it was written by this version of
-ipstats, of Python, for this schema and record layout, for a file of the same content (BLAKE2b
-of its bytes). The content is hashed again only when the file's size, times, inode or device
-differ from those recorded, or when its change time was too close to the moment it was read to
-prove anything (git's "racy clean" problem). Anything else (damage, another format, a file
-that is not ours) means the dataset is read from its file and the snapshot written again.
-
-A snapshot is written to a temporary file and renamed into place, while holding a lock file
-next to it (``flock``): processes that find no snapshot wait for the one building it and read
-its result, and temporary files left by a writer that was killed are removed by the next.
+One snapshot per dataset file (by resolved path) and version of ipstats, of Python and of the
+cache format, in $IPSTATS_CACHE_DIR, else $XDG_CACHE_HOME/ipstats, else ~/.cache/ipstats. It
+holds the Dataset as plain tuples, strings and numbers in ``marshal`` format (which builds
+values and runs nothing) behind a CRC-32 of it all, and is used only if the checksum matches,
+the versions, schema and record layout are this one's and the file has the same content
+(BLAKE2b). The content is hashed again only when the file's size, times, inode or device
+changed, or its change time was too recent to prove anything (git's "racy clean"). Anything
+else means reading the YAML and writing the snapshot again: under a lock file, so that other
+processes wait for that one and read its result; to a temporary file renamed into place, so
+that readers see a whole snapshot or none, and the next writer removes what a killed one left.
 """
+
+# Annotations are not postponed here (nor in model.py): a NamedTuple would compile each one.
 
 import contextlib
 import datetime as dt
@@ -27,41 +23,20 @@ import stat
 import sys
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ipstats import __version__
 from ipstats.errors import ExportError, IpstatsError, Problem
-from ipstats.model import (
-    SCHEMA_VERSION,
-    Category,
-    ChangeKind,
-    City,
-    CityKind,
-    Dataset,
-    Indicator,
-    Measure,
-    Observation,
-    Period,
-    Qualifier,
-    ReportedChange,
-    Source,
-    Unit,
-)
+from ipstats.model import SCHEMA_VERSION, Dataset
+from ipstats.snapshot import LAYOUT, dumps, loads
 
 ENV_VAR = "IPSTATS_CACHE_DIR"
 FORMAT = 2  # bump when what a snapshot holds, or how, changes
 _MAGIC = b"ipstats snapshot\n"
 _PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"  # marshal's format follows Python's
 _SUFFIX = ".snapshot"
-# The field names of every record, so that a checkout whose records changed shape without a new
-# version number does not read snapshots of the old shape into the new one.
-_LAYOUT = (
-    *(tuple(record.__slots__) for record in (Source, City, Indicator, ReportedChange, Problem)),
-    Observation._fields,
-)
-_CODED = (Qualifier, Period, ChangeKind)  # stored as numbers, with the values they stand for
 # A change time closer than this to the moment a file was read proves nothing: a change just
 # after, within the file system's timestamp resolution (a clock tick on Linux, two seconds on
 # FAT), would leave it the same.
@@ -89,8 +64,7 @@ def directory() -> Path:
         ) from None
 
 
-# NamedTuples here, not dataclasses: a frozen dataclass costs half a millisecond to define, and
-# this module is imported by every query.
+# NamedTuples here, not dataclasses: a frozen dataclass costs half a millisecond to define.
 
 
 class Fingerprint(NamedTuple):
@@ -176,7 +150,7 @@ def lookup(path: Path, origin: str) -> Found:
             data = _read(path, fingerprint.size)
             if data is None or content_digest(data) != meta["digest"]:
                 return miss._replace(data=data)
-        dataset, warnings = _decode(payload, origin)
+        dataset, warnings = loads(payload, origin)
     except (OSError, CacheError, ValueError, TypeError, KeyError, IndexError, EOFError):
         return miss
     if data is not None and fingerprint.settled(seen):  # record what was proved: hash no more
@@ -237,7 +211,7 @@ def _current(meta: dict[str, Any]) -> bool:
         and meta.get("ipstats") == __version__
         and meta.get("python") == _PYTHON
         and meta.get("schema") == SCHEMA_VERSION
-        and meta.get("layout") == _LAYOUT
+        and meta.get("layout") == LAYOUT
     )
 
 
@@ -248,7 +222,7 @@ def _described(fingerprint: Fingerprint, seen_ns: int, known: dict[str, Any]) ->
         "ipstats": __version__,
         "python": _PYTHON,
         "schema": SCHEMA_VERSION,
-        "layout": _LAYOUT,
+        "layout": LAYOUT,
         "file": tuple(fingerprint),
         "settled": fingerprint.settled(seen_ns),
         "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -294,7 +268,7 @@ def save(
     except OSError as exc:
         return f"no cache: cannot write to {cache_file.parent} ({exc.strerror or exc})"
     try:
-        payload = marshal.dumps(_encode(dataset, warnings))
+        payload = dumps(dataset, warnings)
         _write(cache_file, _described(fingerprint, found.seen_ns, known), payload)
     except ExportError as exc:
         return f"no cache: {exc}"
@@ -302,106 +276,6 @@ def save(
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         return f"no cache: cannot write {cache_file} ({reason})"
     return None
-
-
-# The payload: plain values only. Observations go by column, each string shared by all that
-# hold it (marshal writes it once), enumerations as one byte per observation.
-
-
-def _encode(dataset: Dataset, warnings: tuple[Problem, ...]) -> tuple[Any, ...]:
-    observations = dataset.observations
-    shared: dict[str, str] = {}
-
-    def column(name: str) -> tuple[Any, ...]:
-        values = (getattr(o, name) for o in observations)
-        return tuple(shared.setdefault(v, v) if isinstance(v, str) else v for v in values)
-
-    def codes(enum: Any, values: Iterable[Any]) -> bytes:
-        number = {member: n for n, member in enumerate(enum)}
-        return bytes(number[v] for v in values)
-
-    numbers = {enum: {m: n for n, m in enumerate(enum)} for enum in (ChangeKind, Qualifier)}
-    return (
-        tuple(tuple(m.value for m in enum) for enum in _CODED),
-        tuple(
-            (s.id, s.title, s.title_en, s.publisher, s.published, s.languages)
-            for s in dataset.sources
-        ),
-        tuple((c.id, c.name, c.name_zh, c.aliases, c.kind.value) for c in dataset.cities),
-        tuple(
-            (
-                i.id,
-                i.name,
-                i.aliases,
-                i.category.value,
-                i.unit.value,
-                i.measure.value,
-                i.description,
-            )
-            for i in dataset.indicators
-        ),
-        tuple(column(name) for name in ("indicator", "city", "year", "value")),
-        codes(Qualifier, (o.qualifier for o in observations)),
-        codes(Period, (o.period for o in observations)),
-        tuple(column(name) for name in ("source", "locator", "scope", "note")),
-        {n: o.as_of.toordinal() for n, o in enumerate(observations) if o.as_of is not None},
-        {
-            n: (numbers[ChangeKind][o.yoy.kind], o.yoy.value, numbers[Qualifier][o.yoy.qualifier])
-            for n, o in enumerate(observations)
-            if o.yoy is not None
-        },
-        tuple((p.message, p.path, p.line, p.column) for p in warnings),
-    )
-
-
-def _decode(payload: memoryview, origin: str) -> tuple[Dataset, tuple[Problem, ...]]:
-    (
-        values,
-        sources,
-        cities,
-        indicators,
-        (indicator, city, year, value),
-        qualifier_codes,
-        period_codes,
-        (source, locator, scope, note),
-        as_of_ordinals,
-        changes,
-        warnings,
-    ) = marshal.loads(payload)
-    # members by their stored values: a snapshot never depends on the order of definition
-    qualifiers, periods, kinds = (tuple(map(e, v)) for e, v in zip(_CODED, values, strict=True))
-    count = len(indicator)
-    as_of: list[dt.date | None] = [None] * count
-    for n, ordinal in as_of_ordinals.items():
-        as_of[n] = dt.date.fromordinal(ordinal)
-    yoy: list[ReportedChange | None] = [None] * count
-    for n, (kind, change, qualifier) in changes.items():
-        yoy[n] = ReportedChange(kinds[kind], change, qualifiers[qualifier])
-    columns = (
-        indicator,
-        city,
-        year,
-        value,
-        map(qualifiers.__getitem__, qualifier_codes),
-        map(periods.__getitem__, period_codes),
-        source,
-        locator,
-        as_of,
-        yoy,
-        scope,
-        note,
-    )
-    dataset = Dataset(
-        tuple(Source(i, t, te, p, d, tuple(lang)) for i, t, te, p, d, lang in sources),
-        tuple(City(i, n, z, tuple(a), CityKind(k)) for i, n, z, a, k in cities),
-        tuple(
-            Indicator(i, n, tuple(a), Category(c), Unit(u), Measure(m), d)
-            for i, n, a, c, u, m, d in indicators
-        ),
-        tuple(map(Observation._make, zip(*columns, strict=True))),
-        origin,
-    )
-    return dataset, tuple(Problem(m, p, line, col, warning=True) for m, p, line, col in warnings)
 
 
 # locking, and what killed writers leave behind
@@ -487,27 +361,31 @@ def _files(cache_dir: Path) -> list[Path]:
 
 
 def clear(cache_dir: Path | None = None) -> tuple[Path, int]:
-    """Remove every snapshot, and the files writers leave unless one is writing; returns the
+    """Remove every snapshot, and what writers leave unless one is writing; returns the
     directory and how many snapshots and temporary files were removed."""
     where = cache_dir or directory()
     removed = 0
     for path in _files(where):
+        target = _temporary(path)
         if path.name.endswith(_SUFFIX) and not path.name.startswith("."):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-                removed += 1
-    for path in _files(where):
-        target = _temporary(path) or (
-            path.name.removesuffix(".lock") if path.name.endswith(_SUFFIX + ".lock") else None
-        )
-        if target is None:
-            continue
-        with locked(where / target) as held:
-            if held:
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
-                    removed += path.name != target + ".lock"
+            removed += _removed(path)
+        elif target is not None:
+            with locked(where / target) as held:
+                removed += bool(held) and _removed(path)
+    for path in _files(where):  # lock files last: looking at a lock may have made one
+        if path.name.endswith(_SUFFIX + ".lock"):
+            with locked(path.with_name(path.name.removesuffix(".lock"))) as held:
+                if held:
+                    _removed(path)
     return where, removed
+
+
+def _removed(path: Path) -> bool:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 class Entry(NamedTuple):

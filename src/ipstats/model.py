@@ -277,8 +277,8 @@ class Dataset:
         """How many observations there are of each combination of ``fields`` (indicator, city,
         year, source), optionally only in some cities."""
         unknown = set(fields) - TALLY_FIELDS
-        if unknown or not fields:
-            raise ValueError(f"cannot tally by {', '.join(sorted(unknown)) or 'nothing'}")
+        if unknown:
+            raise ValueError(f"cannot tally by {', '.join(sorted(unknown))}")
         wanted = set(cities)
         counts: dict[tuple[Any, ...], int] = {}
         if set(fields) <= {"indicator", "city"}:  # counted from the index, not every record
