@@ -95,8 +95,13 @@ def dumps(dataset: Dataset, warnings: tuple[Problem, ...]) -> bytes:
 def loads(payload: bytes | memoryview, origin: str) -> tuple[Dataset, tuple[Problem, ...]]:
     """What ``dumps`` wrote, read from ``origin``; ValueError, TypeError, LookupError or
     EOFError for what it did not write."""
+    return from_values(marshal.loads(payload), origin)
+
+
+def from_values(values: Any, origin: str) -> tuple[Dataset, tuple[Problem, ...]]:
+    """The dataset and warnings from the plain values ``dumps`` marshals."""
     (
-        values,
+        stored,
         sources,
         cities,
         indicators,
@@ -107,9 +112,9 @@ def loads(payload: bytes | memoryview, origin: str) -> tuple[Dataset, tuple[Prob
         as_of_ordinals,
         changes,
         warnings,
-    ) = marshal.loads(payload)
+    ) = values
     # members by their stored values: a snapshot never depends on the order of definition
-    qualifiers, periods, kinds = (tuple(map(e, v)) for e, v in zip(_CODED, values, strict=True))
+    qualifiers, periods, kinds = (tuple(map(e, v)) for e, v in zip(_CODED, stored, strict=True))
     count = len(indicator)
     as_of: list[dt.date | None] = [None] * count
     for n, ordinal in as_of_ordinals.items():
