@@ -704,12 +704,15 @@ def test_cache_clear_removes_snapshots_and_leftovers_but_not_a_write_in_progress
     busy = cache_dir / "busy-0-ipstats9-py3.99-c2.snapshot"
     (cache_dir / f".{busy.name}.live.tmp").write_bytes(b"being written")
     (cache_dir / "not-ours.txt").write_text("kept", encoding="utf-8")
+    (cache_dir / "indicators-0123456789abcdef.sqlite").write_bytes(b"an earlier build's cache")
+    (cache_dir / ".ipstats-indicators-0123456789abcdef.x1.tmp").write_bytes(b"its leftover")
+    (cache_dir / "notes-0123.sqlite").write_bytes(b"not ours")
     with cache.locked(busy) as held:
         assert held
         code, out, err = _cli("cache", "clear")
-    assert (code, out, err) == (0, "", f"removed 2 cache files from {cache_dir}\n")
+    assert (code, out, err) == (0, "", f"removed 4 cache files from {cache_dir}\n")
     assert sorted(p.name for p in cache_dir.iterdir()) == sorted(
-        [f".{busy.name}.live.tmp", f"{busy.name}.lock", "not-ours.txt"]
+        [f".{busy.name}.live.tmp", f"{busy.name}.lock", "not-ours.txt", "notes-0123.sqlite"]
     )
     assert not cached(tiny_path)
     code, _, err = _cli("cache", "clear")

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -52,6 +53,29 @@ def test_a_missing_file_is_one_located_problem(tmp_path: Path) -> None:
         with pytest.raises(DatasetError) as caught:
             load(tmp_path / "nowhere.yaml", use_cache=use_cache)
         assert [p.message for p in caught.value.problems] == ["no such file"]
+
+
+@pytest.mark.slow
+def test_100000_observations_with_long_notes_are_within_the_default_size_limit(
+    tmp_path: Path,
+) -> None:
+    from ipstats import loader
+
+    generate = _generator()
+    path = tmp_path / "obs-100k-notes.yaml"
+    generate.write_yaml(generate.build(*generate.SIZES["100k"], long_notes=True), path)
+    assert len(loader.read_bytes(path)) == path.stat().st_size > loader.MAX_FILE_BYTES // 2
+
+
+def _generator() -> Any:
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("generate", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # progress
@@ -178,13 +202,7 @@ def _fast(path: Path) -> object:
 
 
 def test_the_fast_reader_agrees_on_real_and_generated_data(tmp_path: Path) -> None:
-    import importlib.util
-
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
-    spec = importlib.util.spec_from_file_location("generate", script)
-    assert spec is not None and spec.loader is not None
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
+    generate = _generator()
     generated = tmp_path / "obs-1k.yaml"
     generate.write_yaml(generate.build(*generate.SIZES["1k"]), generated)
     for path in (default_path(), generated):

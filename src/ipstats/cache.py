@@ -367,7 +367,7 @@ def clear(cache_dir: Path | None = None) -> tuple[Path, int]:
     removed = 0
     for path in _files(where):
         target = _temporary(path)
-        if path.name.endswith(_SUFFIX) and not path.name.startswith("."):
+        if (path.name.endswith(_SUFFIX) and not path.name.startswith(".")) or _earlier(path.name):
             removed += _removed(path)
         elif target is not None:
             with locked(where / target) as held:
@@ -378,6 +378,20 @@ def clear(cache_dir: Path | None = None) -> tuple[Path, int]:
                 if held:
                     _removed(path)
     return where, removed
+
+
+def _earlier(name: str) -> bool:
+    """A file of the SQLite cache of earlier builds: NAME-<16 hex digits>.sqlite, or one of
+    its temporary files (.ipstats-NAME.random.tmp)."""
+    if name.startswith(".ipstats-") and name.endswith(".tmp"):
+        return True
+    key = name.removesuffix(".sqlite")[-17:]
+    return (
+        name.endswith(".sqlite")
+        and key[:1] == "-"
+        and all(c in "0123456789abcdef" for c in key[1:])
+        and len(key) == 17
+    )
 
 
 def _removed(path: Path) -> bool:
