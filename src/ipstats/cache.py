@@ -291,14 +291,14 @@ def locked(cache_file: Path) -> Iterator[bool | None]:
         yield None
         return
     try:
-        import fcntl
-
         try:
+            import fcntl
+
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             held: bool | None = True
         except BlockingIOError:
             held = False
-        except OSError:
+        except (OSError, ImportError):  # no locks here (the file system, or not POSIX)
             held = None
         yield held
     finally:
@@ -311,9 +311,9 @@ def wait_for_writer(cache_file: Path) -> None:
     if fd is None:
         return
     try:
-        import fcntl
+        with contextlib.suppress(OSError, ImportError):
+            import fcntl
 
-        with contextlib.suppress(OSError):
             fcntl.flock(fd, fcntl.LOCK_SH)  # granted once the writer's lock is released
     finally:
         os.close(fd)
