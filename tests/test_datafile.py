@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import select
 import subprocess
 import sys
 import threading
@@ -160,6 +161,8 @@ def test_the_command_line_shows_a_wait_on_the_terminal_and_erases_it(
     env = {**os.environ, "IPSTATS_CACHE_DIR": str(where), "COLUMNS": "120"}
     snapshot = cache.file_for(cache.Fingerprint.of(tiny_path), where)
     primary, secondary = pty.openpty()
+    message = f"waiting for another ipstats process reading {tiny_path}..."
+    shown = b""
     with cache.locked(snapshot) as held:
         assert held
         child = subprocess.Popen(
@@ -170,15 +173,17 @@ def test_the_command_line_shows_a_wait_on_the_terminal_and_erases_it(
             text=True,
         )
         os.close(secondary)
-        time.sleep(2.0)  # more than the second after which a step is shown
+        deadline = time.monotonic() + 60
+        while message.encode() not in shown and time.monotonic() < deadline:
+            ready, _, _ = select.select([primary], [], [], 1)
+            if ready:
+                shown += os.read(primary, 4096)
     out, _ = child.communicate(timeout=60)
-    shown = b""
     with contextlib.suppress(OSError):  # the terminal is gone once the child is
         while chunk := os.read(primary, 4096):
             shown += chunk
     os.close(primary)
     assert child.returncode == 0 and "alpha" in out
-    message = f"waiting for another ipstats process reading {tiny_path}..."
     assert shown.decode() == message + "\r\x1b[K"
 
 
