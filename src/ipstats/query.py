@@ -370,4 +370,10 @@ def cache_table(where: Path, entries: Iterable[cache.Entry]) -> Table:
         Column("cache_file", "Cache file"),
         Column("state", "State"),
     )
-    return Table(f"Cache in {where}", columns, rows, footnotes=(f"cache directory: {where}",))
+    return Table(
+        f"Cache in {where}",
+        columns,
+        rows,
+        footnotes=(f"cache directory: {where}",),
+        hidden=frozenset({"cache_file"}),  # long, and named by the rest: machine formats only
+    )
