@@ -1,129 +1,148 @@
-"""Why the cache is SQLite: what each way of keeping a validated dataset costs a query.
+"""Why the cache is a marshal snapshot: what each way of keeping a whole Dataset costs a query.
 
-For a dataset file, each in a fresh process: the time from a cache file to the observations
-the main query needs (both cities' PCT figures), and the process's peak memory, for
+For a dataset file, each way is written once, then read back in fresh processes (median of
+runs): the time from the file to the Dataset value (with its indexes) and the process's peak
+memory. Every way holds the same plain values; only the container differs:
 
-- sqlite: ipstats's cache, one indexed lookup;
-- marshal: every observation as a tuple of plain values, records built again on loading (a
-  lower bound: year-on-year changes are left out);
-- pickle: every record, pickled (frozen dataclasses), the Dataset built again on loading.
+- marshal: ipstats's snapshot (``ipstats.snapshot``), Observations built as NamedTuples;
+- marshal, dataclass records: the same, with Observation as a frozen slotted dataclass, as it
+  was before (built field by field, as a dataclass must be);
+- json: the same values as JSON (``json.loads``), then built the same way;
+- sqlite blob: the marshal bytes in one SQLite blob, read back with ``sqlite3``;
+- pickle: the records pickled, for comparison only: unpickling can run any code.
 
     python benchmarks/cache_formats.py benchmarks/data/obs-100k.yaml
 """
 
-from __future__ import annotations
-
+import json
 import marshal
 import os
 import pickle
+import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
-from ipstats.datafile import load, read
-from ipstats.model import Dataset, Observation, Period, Qualifier
+from ipstats import snapshot
+from ipstats.datafile import read
 
-WANTED = (("pct_applications",), ("shanghai", "shenzhen"))
+READERS = {
+    "marshal (chosen)": """
+from ipstats import snapshot
+with open(path, "rb") as f:
+    dataset, _ = snapshot.loads(f.read(), "x")
+""",
+    "marshal, dataclass records": """
+import dataclasses, marshal
+from ipstats import model, snapshot
+fields = [(n, object) for n in model.Observation._fields]
+Record = dataclasses.make_dataclass("Record", fields, frozen=True, slots=True)
+with open(path, "rb") as f:
+    values = marshal.loads(f.read())
+dataset, _ = snapshot.from_values(values, "x")
+records = tuple(Record(*o) for o in dataset.observations)
+""",
+    "json": """
+import json
+from ipstats import snapshot
+with open(path, "rb") as f:
+    values = json.loads(f.read())
+values[5], values[6] = bytes(values[5]), bytes(values[6])
+values[8] = {int(k): v for k, v in values[8].items()}
+values[9] = {int(k): v for k, v in values[9].items()}
+dataset, _ = snapshot.from_values(values, "x")
+""",
+    "sqlite blob": """
+import sqlite3
+from ipstats import snapshot
+connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+(payload,) = connection.execute("SELECT data FROM snapshot").fetchone()
+connection.close()
+dataset, _ = snapshot.loads(payload, "x")
+""",
+    "pickle (not safe to read)": """
+import pickle
+from ipstats.model import Dataset
+with open(path, "rb") as f:
+    dataset = Dataset(*pickle.load(f))
+""",
+}
 
 
-def _as_tuples(dataset: Dataset) -> bytes:
-    return marshal.dumps(
-        tuple(
-            (
-                o.indicator,
-                o.city,
-                o.year,
-                o.value,
-                o.qualifier.value,
-                o.period.value,
-                o.source,
-                o.locator,
-                None if o.as_of is None else o.as_of.isoformat(),
-                o.scope,
-                o.note,
+def write_all(dataset_file: Path, where: Path) -> dict[str, Path]:
+    dataset, warnings = read(dataset_file, str(dataset_file))
+    payload = snapshot.dumps(dataset, warnings)
+    values = list(marshal.loads(payload))
+    values[5], values[6] = list(values[5]), list(values[6])
+    files = {name: where / f"snapshot-{n}" for n, name in enumerate(READERS)}
+    files["marshal (chosen)"].write_bytes(payload)
+    files["marshal, dataclass records"].write_bytes(payload)
+    files["json"].write_text(json.dumps(values), encoding="utf-8")
+    connection = sqlite3.connect(files["sqlite blob"])
+    with connection:
+        connection.execute("CREATE TABLE snapshot (data BLOB)")
+        connection.execute("INSERT INTO snapshot VALUES (?)", (payload,))
+    connection.close()
+    files["pickle (not safe to read)"].write_bytes(
+        pickle.dumps(
+            (dataset.sources, dataset.cities, dataset.indicators, dataset.observations, "x"),
+            protocol=5,
+        )
+    )
+    return files
+
+
+def measure(files: dict[str, Path], runs: int) -> dict[str, tuple[float, float]]:
+    """Per format, the median seconds to read its file (Python's own startup excluded; the
+    cyclic garbage collector paused, as ipstats does while loading) and the peak MiB, runs
+    alternated between formats.
+
+    wait4's peak memory of a child counts what it shared with this process before it started
+    its program, so this process stays small: the files are written by another.
+    """
+    times: dict[str, list[float]] = {name: [] for name in files}
+    peaks: dict[str, list[float]] = {name: [] for name in files}
+    for _ in range(runs):
+        for name, path in files.items():
+            timed = f"import gc, time\ngc.disable()\npath = {str(path)!r}\n"
+            timed += f"start = time.perf_counter()\n{READERS[name]}\n"
+            timed += "print(time.perf_counter() - start)\n"
+            child = subprocess.Popen(
+                [sys.executable, "-c", timed], stdout=subprocess.PIPE, text=True
             )
-            for o in dataset.observations
-        )
-    )
+            assert child.stdout is not None
+            out = child.stdout.read()
+            _, status, usage = os.wait4(child.pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise SystemExit(f"failed: {name}")
+            times[name].append(float(out))
+            peaks[name].append(usage.ru_maxrss / 1024)
+    return {name: (statistics.median(times[name]), max(peaks[name])) for name in files}
 
 
-def _from_tuples(data: bytes) -> tuple[Observation, ...]:
-    qualifiers = {q.value: q for q in Qualifier}
-    periods = {p.value: p for p in Period}
-    return tuple(
-        Observation(i, c, y, v, qualifiers[q], periods[p], s, loc, None, None, sc, n)
-        for i, c, y, v, q, p, s, loc, _, sc, n in marshal.loads(data)
-    )
-
-
-def _child(kind: str, path: Path, pickled: Path, tuples: Path) -> None:
-    """In a fresh process: get the observations asked for; print the time it took."""
-    start = time.perf_counter()
-    if kind == "sqlite":
-        found: Any = load(path).dataset.observations_of(*WANTED)
-    elif kind == "marshal":
-        everything = _from_tuples(tuples.read_bytes())
-        found = [o for o in everything if o.indicator in WANTED[0] and o.city in WANTED[1]]
-    else:
-        sources, cities, indicators, observations = pickle.loads(pickled.read_bytes())
-        found = Dataset.build(sources, cities, indicators, observations).observations_of(*WANTED)
-    print(f"{(time.perf_counter() - start) * 1000:.1f} {len(found)}")
-
-
-def _measure(kind: str, arguments: list[str]) -> str:
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--child", kind, *arguments], stdout=subprocess.PIPE, text=True
-    )
-    assert process.stdout is not None
-    elapsed, found = process.stdout.read().split()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    process.stdout.close()
-    if process.returncode:
-        raise SystemExit(f"{kind} failed")
-    return f"| {kind} | {elapsed} ms | {found} | {usage.ru_maxrss / 1024:.0f} MiB |"
-
-
-def _prepare(path: Path, pickled: Path, tuples: Path) -> None:
-    """Write the three caches (in a process of its own: parsing takes much memory)."""
-    dataset, _ = read(path, str(path))
-    records = (dataset.sources, dataset.cities, dataset.indicators, dataset.observations)
-    pickled.write_bytes(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
-    tuples.write_bytes(_as_tuples(dataset))
-    load(path)  # writes ipstats's cache
-
-
-def main(argv: list[str]) -> int:
-    if argv[1] in ("--child", "--prepare"):
-        path, pickled, tuples = (Path(a) for a in argv[-3:])
-        if argv[1] == "--child":
-            _child(argv[2], path, pickled, tuples)
-        else:
-            _prepare(path, pickled, tuples)
+def main() -> int:
+    if sys.argv[1] == "--write":  # in a process of its own: see measure
+        write_all(Path(sys.argv[2]), Path(sys.argv[3]))
         return 0
-    path = Path(argv[1])
+    dataset_file = Path(sys.argv[1])
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     with tempfile.TemporaryDirectory() as temp:
-        # Peak memory is read with wait4, which also counts what a child shares with this
-        # process before it starts its program: this process stays small.
-        pickled, tuples = Path(temp) / "dataset.pickle", Path(temp) / "observations.marshal"
-        os.environ["IPSTATS_CACHE_DIR"] = str(Path(temp) / "cache")
-        arguments = [str(path), str(pickled), str(tuples)]
-        subprocess.run([sys.executable, __file__, "--prepare", *arguments], check=True)
-        sizes = ", ".join(
-            f"{name} {file.stat().st_size / 2**20:.1f} MiB"
-            for name, file in [("pickle", pickled), ("marshal", tuples)]
+        subprocess.run([sys.executable, __file__, "--write", str(dataset_file), temp], check=True)
+        files = {name: Path(temp) / f"snapshot-{n}" for n, name in enumerate(READERS)}
+        print(
+            f"{dataset_file.name}, median of {runs} fresh processes ({time.strftime('%Y-%m-%d')})"
         )
-        print(f"{path.name}: {sizes}")
         print()
-        print("| format | time to the observations asked for | found | process peak memory |")
+        print("| format | file | time to the Dataset | peak memory |")
         print("|---|---:|---:|---:|")
-        for kind in ("sqlite", "marshal", "pickle"):
-            print(_measure(kind, arguments))
+        for name, (seconds, peak) in measure(files, runs).items():
+            size = files[name].stat().st_size / 2**20
+            print(f"| {name} | {size:.1f} MiB | {seconds * 1000:.0f} ms | {peak:.0f} MiB |")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())

@@ -45,8 +45,14 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def build(cities: int, indicators: int, years: int, seed: int = 1) -> dict[str, Any]:
-    """The dataset as plain data, in the order the YAML file lists it."""
+def build(
+    cities: int, indicators: int, years: int, seed: int = 1, long_notes: bool = False
+) -> dict[str, Any]:
+    """The dataset as plain data, in the order the YAML file lists it.
+
+    With ``long_notes`` every observation has a note as long as the shipped dataset's longest
+    (250 to 530 characters), as a curated file with a remark on every figure would.
+    """
     rng = random.Random(seed)
     city_records: list[dict[str, Any]] = [
         {
@@ -113,6 +119,9 @@ def build(cities: int, indicators: int, years: int, seed: int = 1) -> dict[str, 
         for y in year_list
     ]
     observations = list(_observations(rng, city_records, indicator_records, year_list))
+    if long_notes:
+        for record in observations:
+            record["note"] = _long_note(rng)
     return {
         "schema_version": SCHEMA_VERSION,
         "sources": source_records,
@@ -163,6 +172,23 @@ def _observations(
                 yield record
 
 
+_TEXT = (
+    "the report states the figure for the year in its table of indicators and rounds it to the "
+    "nearest unit; the Chinese and English editions agree, though the English one names the "
+    "office differently and gives the previous year's value in a footnote that is not stored "
+    "here because its period is not stated; stored as a flow during the calendar year"
+)
+_WORDS = _TEXT.split()
+
+
+def _long_note(rng: random.Random) -> str:
+    words: list[str] = []
+    target = rng.randint(250, 530)
+    while sum(len(w) + 1 for w in words) < target:
+        words.append(rng.choice(_WORDS))
+    return " ".join(words).capitalize() + "."
+
+
 def _yaml_value(value: Any) -> str:
     if isinstance(value, str):
         return _q(value)
@@ -199,18 +225,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out-dir", type=Path, default=Path("benchmarks/data"))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-json", action="store_true", help="Only the YAML files.")
+    parser.add_argument(
+        "--long-notes", action="store_true", help="A long note on every observation (obs-N-notes)."
+    )
     args = parser.parse_args(argv)
     sizes = list(SIZES) if args.all else args.size
     if not sizes:
         parser.error("give --size (repeatable) or --all")
     args.out_dir.mkdir(parents=True, exist_ok=True)
     for size in sizes:
-        document = build(*SIZES[size], seed=args.seed)
-        yaml_path = args.out_dir / f"obs-{size}.yaml"
+        document = build(*SIZES[size], seed=args.seed, long_notes=args.long_notes)
+        name = f"obs-{size}-notes" if args.long_notes else f"obs-{size}"
+        yaml_path = args.out_dir / f"{name}.yaml"
         write_yaml(document, yaml_path)
         written = [yaml_path]
         if not args.no_json:
-            json_path = args.out_dir / f"obs-{size}.json"
+            json_path = args.out_dir / f"{name}.json"
             write_json(document, json_path)
             written.append(json_path)
         for path in written:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -245,7 +244,7 @@ def test_reference_tables_round_trip(package: Path, tiny: Dataset) -> None:
 
 
 def test_cells_are_not_formula_sanitised(tiny: Dataset, tmp_path: Path) -> None:
-    first = dataclasses.replace(tiny.observations[0], locator="=HYPERLINK(1)", note="-2 pages")
+    first = tiny.observations[0]._replace(locator="=HYPERLINK(1)", note="-2 pages")
     write_datapackage(tiny, tmp_path / "pkg", [first])
     (record,) = _records(tmp_path / "pkg", "observations")
     assert (record["locator"], record["note"]) == ("=HYPERLINK(1)", "-2 pages")
@@ -339,7 +338,7 @@ def test_missing_parent_is_an_export_error(tiny: Dataset, tmp_path: Path) -> Non
 
 
 def test_unknown_reference_writes_nothing(tiny: Dataset, tmp_path: Path) -> None:
-    stray = dataclasses.replace(tiny.observations[0], indicator="gadgets")
+    stray = tiny.observations[0]._replace(indicator="gadgets")
     with pytest.raises(ExportError, match=r"unknown indicator 'gadgets'$"):
         write_datapackage(tiny, tmp_path / "pkg", [stray])
     assert not (tmp_path / "pkg").exists()

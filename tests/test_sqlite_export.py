@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -309,7 +308,7 @@ def test_unknown_reference_fails_and_leaves_the_file_untouched(
     tiny: Dataset, db_path: Path
 ) -> None:
     before = db_path.read_bytes()
-    stray = dataclasses.replace(tiny.observations[0], city="gamma")
+    stray = tiny.observations[0]._replace(city="gamma")
     with pytest.raises(ExportError) as caught:
         write_sqlite(tiny, db_path, [*tiny.observations, stray])
     assert str(caught.value) == (

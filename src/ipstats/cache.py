@@ -1,116 +1,50 @@
-"""The cache: validated datasets kept in SQLite, so that a query need not read the YAML again.
+"""The cache: each dataset file's validated Dataset kept whole, so no query reads YAML twice.
 
-One cache file per dataset file, in $IPSTATS_CACHE_DIR, else $XDG_CACHE_HOME/ipstats, else
-~/.cache/ipstats. A query opens it and looks up only the observations it needs, through an
-index on (indicator, city): its cost does not grow with the dataset.
-
-A cache file is used only when all of these hold; otherwise the dataset is read from its file
-and the cache is written again:
-
-- it was written by this version of ipstats (and of Python), in this cache format, for this
-  schema version;
-- it is for the same file (resolved path) with the same content (a BLAKE2b hash of its bytes).
-  The hash is checked whenever the file's size, times, inode or device differ from when the
-  cache was written, or when the file had changed just before that (a change within the file
-  system's timestamp resolution leaves the times unchanged, as git's "racy clean" problem);
-- SQLite can read it, and what is read matches the checksums stored with it (SQLite itself
-  does not checksum its pages, so damage could otherwise pass for data).
-
-Cache files are written to a temporary file and renamed into place, so readers see a whole old
-file or a whole new one, however many processes write at once. A cache directory that cannot
-be written means no cache, with a note saying so; the answer is the same either way.
+One snapshot per dataset file (by resolved path) and version of ipstats, of Python and of the
+cache format, in $IPSTATS_CACHE_DIR, else $XDG_CACHE_HOME/ipstats, else ~/.cache/ipstats. It
+holds the Dataset as plain tuples, strings and numbers in ``marshal`` format (which builds
+values and runs nothing) behind a CRC-32 of it all, and is used only if the checksum matches,
+the versions, schema and record layout are this one's and the file has the same content
+(BLAKE2b). The content is hashed again only when the file's size, times, inode or device
+changed, or its change time was too recent to prove anything (git's "racy clean"). Anything
+else means reading the YAML and writing the snapshot again: under a lock file, so that other
+processes wait for that one and read its result; to a temporary file renamed into place, so
+that readers see a whole snapshot or none, and the next writer removes what a killed one left.
 """
 
-from __future__ import annotations
+# Annotations are not postponed here (nor in model.py): a NamedTuple would compile each one.
 
 import contextlib
 import datetime as dt
 import marshal
 import os
-import re
-import sqlite3
 import stat
 import sys
 import time
-import weakref
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from ipstats import __version__
-from ipstats.errors import IpstatsError, Problem
-from ipstats.model import (
-    SCHEMA_VERSION,
-    TALLY_FIELDS,
-    Category,
-    ChangeKind,
-    City,
-    CityKind,
-    Dataset,
-    Indicator,
-    Measure,
-    Observation,
-    Period,
-    Qualifier,
-    ReportedChange,
-    Source,
-    Unit,
-)
-
-if TYPE_CHECKING:
-    from ipstats.table import Table
+from ipstats.errors import ExportError, IpstatsError, Problem
+from ipstats.model import SCHEMA_VERSION, Dataset
+from ipstats.snapshot import LAYOUT, dumps, loads
 
 ENV_VAR = "IPSTATS_CACHE_DIR"
-FORMAT = 1  # bump when the tables change
-_APPLICATION_ID = 0x69707374  # "ipst", in the SQLite header
-_SUFFIX = ".sqlite"
-_NAME = re.compile(r"^[A-Za-z0-9_.-]*-[0-9a-f]{16}\.sqlite$")
-_TEMP_PREFIX = ".ipstats-"
-# File times change at most this often (Linux updates them every clock tick, a few ms; some
-# file systems keep whole seconds, FAT two): a file changed closer than this to the moment the
-# cache read it might change again without its times showing it.
-_RACY_NS = 100_000_000
-_RACY_WHOLE_SECONDS_NS = 2_000_000_000
-_MAX_PARAMETERS = 500  # ids per lookup; more are filtered in Python
-
-_OBSERVATION_COLUMNS = (
-    "indicator, city, year, value, qualifier, period, source, locator, as_of, "
-    "yoy_kind, yoy_value, yoy_qualifier, scope, note"
-)
-_TABLES = (
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
-    "CREATE TABLE sources (pos INTEGER PRIMARY KEY, id, title, title_en, publisher, published, "
-    "languages, crc)",
-    f"CREATE TABLE observations (pos INTEGER PRIMARY KEY, {_OBSERVATION_COLUMNS}, crc)",
-    "CREATE TABLE counts (indicator, city, n, crc, PRIMARY KEY (indicator, city)) WITHOUT ROWID",
-    "CREATE TABLE tallies (fields TEXT PRIMARY KEY, data BLOB, crc) WITHOUT ROWID",
-)
-# Counts of observations. Every lookup checks that it found as many rows as there are (an index
-# or a row damaged so as to hide a row would otherwise go unnoticed): per indicator and city,
-# looked up by index like the rows. The list commands read the other tallies, each kept whole
-# under a checksum, instead of every row.
-_TALLIES = (("city", "year"), ("source",))
-_INDEXES = (
-    "CREATE INDEX observations_by_indicator ON observations (indicator, city)",
-    "CREATE INDEX observations_by_city ON observations (city)",
-    "CREATE UNIQUE INDEX sources_by_id ON sources (id)",
-    "CREATE INDEX counts_by_city ON counts (city)",
-)
-
-T = TypeVar("T")
-
-_QUALIFIERS = {m.value: m for m in Qualifier}
-_CITY_KINDS = {m.value: m for m in CityKind}
-_CATEGORIES = {m.value: m for m in Category}
-_UNITS = {m.value: m for m in Unit}
-_MEASURES = {m.value: m for m in Measure}
-_PERIODS = {m.value: m for m in Period}
-_CHANGES = {m.value: m for m in ChangeKind}
+FORMAT = 2  # bump when what a snapshot holds, or how, changes
+_MAGIC = b"ipstats snapshot\n"
+_PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"  # marshal's format follows Python's
+_SUFFIX = ".snapshot"
+# A change time closer than this to the moment a file was read proves nothing: a change just
+# after, within the file system's timestamp resolution (a clock tick on Linux, two seconds on
+# FAT), would leave it the same.
+_SETTLED_NS = 2_000_000_000
+_STALE_SECONDS = 3600  # a temporary file this old was left by a writer that died
 
 
 class CacheError(Exception):
-    """A cache file that cannot be used: damaged, or written by something else."""
+    """A snapshot that cannot be used: damaged, of another version, or not ours."""
 
 
 def directory() -> Path:
@@ -129,8 +63,7 @@ def directory() -> Path:
         ) from None
 
 
-# NamedTuples and a plain class below, not dataclasses: a frozen dataclass costs half a
-# millisecond to define, and this module is imported by every query.
+# NamedTuples here, not dataclasses: a frozen dataclass costs half a millisecond to define.
 
 
 class Fingerprint(NamedTuple):
@@ -142,117 +75,88 @@ class Fingerprint(NamedTuple):
     ctime_ns: int
     inode: int
     device: int
-    trusted: bool  # unchanged times prove unchanged content (not changed just before reading)
 
     @classmethod
-    def of(cls, path: Path) -> Fingerprint:
+    def of(cls, path: Path) -> "Fingerprint":
         """Raises OSError, or ValueError for what is not a regular file (a pipe, a device:
         their times say nothing about what reading them gives, so they are never cached)."""
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):
             raise ValueError(f"{path} is not a regular file")
-        now = time.time_ns()
-        whole_seconds = st.st_mtime_ns % 1_000_000_000 == 0 and st.st_ctime_ns % 1_000_000_000 == 0
-        margin = _RACY_WHOLE_SECONDS_NS if whole_seconds else _RACY_NS
-        return cls(
-            os.path.realpath(path),
-            st.st_size,
-            st.st_mtime_ns,
-            st.st_ctime_ns,
-            st.st_ino,
-            st.st_dev,
-            now - max(st.st_mtime_ns, st.st_ctime_ns) > margin,
-        )
+        real = os.path.realpath(path)
+        return cls(real, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
-    def same_file_state(self, other: Fingerprint) -> bool:
-        return self[:-1] == other[:-1]  # all but ``trusted``
+    def settled(self, now_ns: int) -> bool:
+        """Whether the file's times, as they are now, will show any later change.
+
+        Only the change time counts: the kernel sets it from its clock on every change of
+        content or times, while a modification time can be set to anything (``touch -d``, tar),
+        in the future too. A change time far in the future (a file server whose clock is ahead)
+        is as good as one in the past, unless it is in whole seconds.
+        """
+        age = now_ns - self.ctime_ns
+        return age >= _SETTLED_NS or (age <= -_SETTLED_NS and self.ctime_ns % 10**9 != 0)
 
 
-def digest(data: bytes) -> str:
-    import hashlib
+def content_digest(data: bytes) -> str:
+    import hashlib  # 3 ms to import (OpenSSL): only when a file's content must be hashed
 
     return hashlib.blake2b(data, digest_size=32).hexdigest()
 
 
-def file_for(resolved: str, cache_dir: Path | None = None) -> Path:
-    """The cache file for a dataset file (by its resolved path)."""
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(resolved).stem)[:40]
-    key = f"{zlib.crc32(resolved.encode('utf-8', 'surrogateescape')):08x}"
-    key += f"{zlib.adler32(resolved.encode('utf-8', 'surrogateescape')):08x}"
-    return (cache_dir or directory()) / f"{stem}-{key}{_SUFFIX}"
+def _safe(text: str, allowed: str) -> str:
+    return "".join(c if c.isascii() and (c.isalnum() or c in allowed) else "_" for c in text)
 
 
-class Lookup:
-    """The outcome of looking a dataset file up: a hit, or what is needed to write the cache."""
-
-    __slots__ = ("cache_file", "data", "dataset", "fingerprint", "warnings")
-
-    def __init__(self, fingerprint: Fingerprint | None, cache_file: Path | None = None) -> None:
-        self.fingerprint = fingerprint  # None: the file cannot be looked at (reading says why)
-        self.cache_file = cache_file
-        self.dataset: Dataset | None = None  # set on a hit
-        self.warnings: tuple[Problem, ...] = ()
-        self.data: bytes | None = None  # the file's bytes, when read to check their hash
+def file_for(fingerprint: Fingerprint, cache_dir: Path | None = None) -> Path:
+    """The snapshot of a dataset file (by its resolved path) for this version of everything."""
+    resolved = fingerprint.path.encode("utf-8", "surrogateescape")
+    key = f"{zlib.crc32(resolved):08x}{zlib.adler32(resolved):08x}"
+    stem = _safe(Path(fingerprint.path).stem, "_.-")[:40]
+    version = f"ipstats{_safe(__version__, '.+')}-py{_PYTHON}-c{FORMAT}"
+    return (cache_dir or directory()) / f"{stem}-{key}-{version}{_SUFFIX}"
 
 
-def miss(path: Path) -> Lookup:
-    """What ``save`` needs to cache a dataset read now (without looking for a cached one)."""
+class Found(NamedTuple):
+    """What looking a dataset file up gave: a dataset (a hit), or what writing one needs."""
+
+    dataset: Dataset | None
+    warnings: tuple[Problem, ...]
+    fingerprint: Fingerprint | None  # None: not a file that can be cached
+    cache_file: Path | None  # None: no cache directory
+    seen_ns: int = 0  # when the fingerprint was taken (before any byte was read)
+    data: bytes | None = None  # the file's bytes, when read to hash them
+
+
+def lookup(path: Path, origin: str) -> Found:
+    """The cached dataset of ``path`` if there is a valid snapshot, else a miss."""
+    seen = time.time_ns()
     try:
         fingerprint = Fingerprint.of(path)
     except (OSError, ValueError):
-        return Lookup(None)
+        return Found(None, (), None, None)
     try:
-        return Lookup(fingerprint, file_for(fingerprint.path))
-    except IpstatsError:  # no home directory to put a cache in
-        return Lookup(fingerprint)
-
-
-def lookup(path: Path, origin: str, reload: Callable[[], Dataset]) -> Lookup:
-    """The cached dataset for ``path`` if there is a valid one (``dataset`` set), else a miss.
-
-    ``reload`` reads the dataset from its file: the answer if the cache turns out to be
-    damaged after it was opened, which SQLite only finds when it reads the damaged part.
-    """
-    result = miss(path)
-    fingerprint, cache_file = result.fingerprint, result.cache_file
-    if fingerprint is None or cache_file is None:
-        return result
+        cache_file = file_for(fingerprint)
+    except IpstatsError:  # no home directory to keep a cache in
+        return Found(None, (), fingerprint, None)
+    miss = Found(None, (), fingerprint, cache_file, seen)
     try:
-        connection = _connect_read_only(cache_file)
-    except (sqlite3.Error, CacheError, OSError):
-        return result
-    try:
-        meta = _read_meta(connection)
-        if not _meta_matches(meta) or not _within_size_limit(meta, fingerprint.size):
-            connection.close()
-            return result
-        if not fingerprint.same_file_state(_stored_fingerprint(meta)):
-            if fingerprint.path != meta["path"]:
-                connection.close()
-                return result
-            result.data = _read(path, fingerprint.size)
-            if result.data is None or digest(result.data) != meta["digest"]:
-                connection.close()
-                return result
-            if fingerprint.trusted:  # the same content: record the file's new state
-                _refresh_fingerprint(cache_file, fingerprint)
-        elif not meta["trusted"]:
-            result.data = _read(path, fingerprint.size)
-            if result.data is None or digest(result.data) != meta["digest"]:
-                connection.close()
-                return result
-            if fingerprint.trusted:  # no longer changed just now: the times will do from now on
-                _refresh_fingerprint(cache_file, fingerprint)
-        store = SQLiteStore(connection, reload, meta["observations"], meta["sources"])
-        result.dataset = Dataset.from_store(_cities(meta), _indicators(meta), store, origin=origin)
-        result.warnings = _warnings(meta)
-    except (sqlite3.Error, CacheError, KeyError, ValueError, TypeError, EOFError):
-        connection.close()
-        result.dataset, result.warnings = None, ()
-    except BaseException:  # e.g. a size limit set wrongly for this run: the user is told
-        connection.close()
-        raise
-    return result
+        meta, payload = _read_snapshot(cache_file)
+        if not _within_size_limit(meta, fingerprint.size):
+            return miss
+        data = None
+        if tuple(meta["file"]) != fingerprint or not meta["settled"]:
+            data = _read(path, fingerprint.size)
+            if data is None or content_digest(data) != meta["digest"]:
+                return miss._replace(data=data)
+        dataset, warnings = loads(payload, origin)
+    except (OSError, CacheError, ValueError, TypeError, KeyError, IndexError, EOFError):
+        return miss
+    if data is not None and fingerprint.settled(seen):  # record what was proved: hash no more
+        with locked(cache_file) as held, contextlib.suppress(OSError, ExportError):
+            if held:
+                _write(cache_file, _described(fingerprint, seen, meta), payload)
+    return Found(dataset, warnings, fingerprint, cache_file, seen, data)
 
 
 def _read(path: Path, size: int) -> bytes | None:
@@ -265,711 +169,264 @@ def _read(path: Path, size: int) -> bytes | None:
     return data if len(data) == size else None
 
 
-def _connect_read_only(cache_file: Path) -> sqlite3.Connection:
-    if not cache_file.is_file():
-        raise CacheError("no cache file")
-    uri = f"{cache_file.absolute().as_uri()}?mode=ro"
-    connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
-    try:
-        header = connection.execute("PRAGMA application_id").fetchone()
-        version = connection.execute("PRAGMA user_version").fetchone()
-        if header != (_APPLICATION_ID,) or version != (FORMAT,):
-            raise CacheError("not an ipstats cache file, or another format")
-    except BaseException:
-        connection.close()
-        raise
-    return connection
-
-
-def _checksum(values: Sequence[Any]) -> int:
-    return zlib.crc32(repr(tuple(values)).encode("utf-8", "surrogatepass"))
-
-
-def _checked(row: Sequence[Any]) -> Sequence[Any]:
-    """A row without its checksum, which must match (SQLite does not checksum its pages)."""
-    *values, crc = row
-    if _checksum(values) != crc:
-        raise CacheError("a row does not match its checksum")
-    return values
-
-
-def _read_meta(connection: sqlite3.Connection) -> dict[str, Any]:
-    meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-    crc = meta.pop("crc", None)
-    if _checksum(sorted(meta.items())) != crc:
-        raise CacheError("the description of the cache does not match its checksum")
-    return meta
-
-
-def _meta_matches(meta: dict[str, Any]) -> bool:
-    return (
-        meta.get("format") == FORMAT
-        and meta.get("ipstats") == __version__
-        and meta.get("python") == _PYTHON
-        and meta.get("schema") == SCHEMA_VERSION
-    )
-
-
 def _within_size_limit(meta: dict[str, Any], size: int) -> bool:
     """Whether the loader would read a file of this size now (its limit can be set per run)."""
     if os.environ.get(meta["limit_variable"], "").strip():
         from ipstats.loader import max_file_bytes  # imports yaml: only when a limit is set
 
         return size <= max_file_bytes()
-    return bool(meta["within_default_limit"])
+    return size <= int(meta["default_limit"])
 
 
-def _stored_fingerprint(meta: dict[str, Any]) -> Fingerprint:
-    return Fingerprint(
-        meta["path"],
-        meta["size"],
-        meta["mtime_ns"],
-        meta["ctime_ns"],
-        int(meta["inode"]),
-        int(meta["device"]),
-        bool(meta["trusted"]),
+# A snapshot file: the magic line, a CRC-32 of the rest and the length of the description (4
+# bytes each), the description (a marshalled dict), the payload (a marshalled tuple).
+
+
+def _read_snapshot(cache_file: Path, current: bool = True) -> tuple[dict[str, Any], memoryview]:
+    """A snapshot's description and its payload, undecoded; CacheError if it is damaged or
+    (when ``current``) not of this version."""
+    with cache_file.open("rb") as handle:
+        content = handle.read()
+    start = len(_MAGIC) + 8
+    if len(content) < start or not content.startswith(_MAGIC):
+        raise CacheError("not a snapshot")
+    crc = int.from_bytes(content[start - 8 : start - 4])
+    length = int.from_bytes(content[start - 4 : start])
+    body = memoryview(content)[start - 4 :]
+    if zlib.crc32(body) != crc or length > len(body) - 4:
+        raise CacheError("damaged")
+    try:
+        meta = marshal.loads(body[4 : 4 + length])
+    except (ValueError, TypeError, EOFError):
+        raise CacheError("damaged") from None
+    if not isinstance(meta, dict) or (current and not _current(meta)):
+        raise CacheError("of another version")
+    return meta, body[4 + length :]
+
+
+def _current(meta: dict[str, Any]) -> bool:
+    return (
+        meta.get("format") == FORMAT
+        and meta.get("ipstats") == __version__
+        and meta.get("python") == _PYTHON
+        and meta.get("schema") == SCHEMA_VERSION
+        and meta.get("layout") == LAYOUT
     )
 
 
-# Cities, indicators and warnings are few, and every command needs them: they are kept in the
-# description of the cache, under its checksum, as tuples of plain values in Python's own
-# marshal format (the fastest to read back, and built in: no module to import at startup).
-_PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]} marshal {marshal.version}"
-
-
-def _cities(meta: dict[str, Any]) -> tuple[City, ...]:
-    return tuple(
-        City(c_id, name, name_zh, tuple(aliases), _CITY_KINDS[kind])
-        for c_id, name, name_zh, aliases, kind in marshal.loads(meta["cities"])
-    )
-
-
-def _indicators(meta: dict[str, Any]) -> tuple[Indicator, ...]:
-    return tuple(
-        Indicator(
-            i_id,
-            name,
-            tuple(aliases),
-            _CATEGORIES[category],
-            _UNITS[unit],
-            _MEASURES[measure],
-            description,
-        )
-        for i_id, name, aliases, category, unit, measure, description in marshal.loads(
-            meta["indicators"]
-        )
-    )
-
-
-def _warnings(meta: dict[str, Any]) -> tuple[Problem, ...]:
-    return tuple(
-        Problem(message, path, line, column, warning=True)
-        for message, path, line, column in marshal.loads(meta["warnings"])
-    )
-
-
-def _small_tables(dataset: Dataset, warnings: Iterable[Problem]) -> dict[str, bytes]:
+def _described(fingerprint: Fingerprint, seen_ns: int, known: dict[str, Any]) -> dict[str, Any]:
     return {
-        "cities": marshal.dumps(
-            tuple((c.id, c.name, c.name_zh, c.aliases, c.kind.value) for c in dataset.cities)
-        ),
-        "indicators": marshal.dumps(
-            tuple(
-                (
-                    i.id,
-                    i.name,
-                    i.aliases,
-                    i.category.value,
-                    i.unit.value,
-                    i.measure.value,
-                    i.description,
-                )
-                for i in dataset.indicators
-            )
-        ),
-        "warnings": marshal.dumps(tuple((p.message, p.path, p.line, p.column) for p in warnings)),
-    }
-
-
-_DESCRIBED = (
-    "cities",
-    "indicators",
-    "warnings",
-    "observations",
-    "sources",
-    "limit_variable",
-    "within_default_limit",
-)
-
-
-def _meta_rows(
-    fingerprint: Fingerprint, content_digest: str, described: dict[str, Any]
-) -> list[tuple[str, Any]]:
-    meta: dict[str, Any] = {
-        **described,
+        **known,
         "format": FORMAT,
         "ipstats": __version__,
         "python": _PYTHON,
         "schema": SCHEMA_VERSION,
-        "path": fingerprint.path,
-        "size": fingerprint.size,
-        "mtime_ns": fingerprint.mtime_ns,
-        "ctime_ns": fingerprint.ctime_ns,
-        "inode": str(fingerprint.inode),  # may not fit SQLite's 64-bit signed integers
-        "device": str(fingerprint.device),
-        "trusted": int(fingerprint.trusted),
-        "digest": content_digest,
+        "layout": LAYOUT,
+        "file": tuple(fingerprint),
+        "settled": fingerprint.settled(seen_ns),
         "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    rows = sorted(meta.items())
-    return [*rows, ("crc", _checksum(rows))]
 
 
-class SQLiteStore:
-    """A dataset's sources and observations in a cache file, read as queries ask for them.
+def _write(cache_file: Path, meta: dict[str, Any], payload: bytes | memoryview) -> None:
+    """Replace a snapshot, holding its lock; raises OSError or ExportError."""
+    from ipstats.atomic import atomic_writer  # temporary file, fsync, rename; SIGTERM cleans up
 
-    Rows are checked against their checksums as they are read; if the file turns out to be
-    damaged, the store answers from the dataset file instead (``reload``), which also writes
-    a new cache.
-    """
-
-    def __init__(
-        self,
-        connection: sqlite3.Connection,
-        reload: Callable[[], Dataset],
-        observations: int,
-        sources: int,
-    ) -> None:
-        self._connection = connection
-        self._reload = reload
-        self._totals = (observations, sources)
-        self._fallback: Dataset | None = None
-        self._sources: dict[str, Source] = {}
-        self._looked_up: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Observation, ...]] = {}
-        self._tallies: dict[str, dict[tuple[Any, ...], int]] = {}
-        weakref.finalize(self, connection.close)
-
-    # the Store protocol
-
-    def sources(self) -> tuple[Source, ...]:
-        def read() -> tuple[Source, ...]:
-            found = tuple(
-                map(
-                    _source,
-                    self._connection.execute(
-                        "SELECT id, title, title_en, publisher, published, languages, crc "
-                        "FROM sources ORDER BY pos"
-                    ),
-                )
-            )
-            if len(found) != self._totals[1]:
-                raise CacheError("sources are missing")
-            return found
-
-        return self._guarded(read, lambda dataset: dataset.sources)
-
-    def source(self, source_id: str) -> Source:
-        found = self._sources.get(source_id)
-        if found is None:
-            found = self._guarded(
-                lambda: _source(
-                    self._one(
-                        "SELECT id, title, title_en, publisher, published, languages, crc "
-                        "FROM sources WHERE id = ?",
-                        (source_id,),
-                    )
-                ),
-                lambda dataset: dataset.source(source_id),
-            )
-            self._sources[source_id] = found
-        return found
-
-    def observations(self) -> tuple[Observation, ...]:
-        def read() -> tuple[Observation, ...]:
-            rows = self._connection.execute(
-                f"SELECT {_OBSERVATION_COLUMNS}, crc FROM observations ORDER BY pos"
-            )
-            found = tuple(map(_observation, rows))
-            if len(found) != self._expected((), ()):
-                raise CacheError("observations are missing")
-            return found
-
-        return self._guarded(read, lambda dataset: dataset.observations)
-
-    def observations_of(
-        self, indicators: tuple[str, ...], cities: tuple[str, ...]
-    ) -> tuple[Observation, ...]:
-        key = (indicators, cities)
-        found = self._looked_up.get(key)
-        if found is None:
-            found = self._guarded(
-                lambda: self._select(indicators, cities),
-                lambda dataset: dataset.observations_of(indicators, cities),
-            )
-            self._looked_up[key] = found
-        return found
-
-    def tally(self, fields: tuple[str, ...], cities: tuple[str, ...]) -> dict[tuple[Any, ...], int]:
-        if not fields or not TALLY_FIELDS.issuperset(fields):
-            raise ValueError(f"cannot tally by {fields}")
-
-        def count() -> dict[tuple[Any, ...], int]:
-            pair = ("indicator", "city")
-            if set(fields) <= set(pair):
-                return _project(self._pair_counts((), cities), pair, fields, ())
-            for stored in _TALLIES:
-                if set(fields) <= set(stored) and (not cities or "city" in stored):
-                    return _project(self._stored_tally(stored), stored, fields, cities)
-            return _tally(self._select((), cities), fields)
-
-        return self._guarded(count, lambda dataset: dataset.tally(*fields, cities=cities))
-
-    # helpers
-
-    def _stored_tally(self, fields: tuple[str, ...]) -> dict[tuple[Any, ...], int]:
-        name = ",".join(fields)
-        found = self._tallies.get(name)
-        if found is None:
-            row = self._connection.execute(
-                "SELECT data, crc FROM tallies WHERE fields = ?", (name,)
-            ).fetchone()
-            if row is None or zlib.crc32(row[0]) != row[1]:
-                raise CacheError(f"the tally by {name} is missing or damaged")
-            found = self._tallies[name] = dict(marshal.loads(row[0]))
-        return found
-
-    def _expected(self, indicators: tuple[str, ...], cities: tuple[str, ...]) -> int:
-        """How many observations a lookup must find."""
-        if not indicators and not cities:
-            return self._totals[0]
-        return sum(self._pair_counts(indicators, cities).values())
-
-    def _pair_counts(
-        self, indicators: tuple[str, ...], cities: tuple[str, ...]
-    ) -> dict[tuple[Any, ...], int]:
-        """Observations per indicator and city, of these indicators and cities (empty: any)."""
-        where, parameters = _where(indicators, cities)
-        rows = self._connection.execute(
-            f"SELECT indicator, city, n, crc FROM counts{where}", parameters or ()
-        )
-        counts = {(indicator, city): n for indicator, city, n in map(_checked, rows)}
-        if parameters is None:  # too many ids for one statement
-            wanted_i, wanted_c = set(indicators), set(cities)
-            counts = {
-                (i, c): n
-                for (i, c), n in counts.items()
-                if (not wanted_i or i in wanted_i) and (not wanted_c or c in wanted_c)
-            }
-        return counts
-
-    def _select(
-        self, indicators: tuple[str, ...], cities: tuple[str, ...]
-    ) -> tuple[Observation, ...]:
-        where, parameters = _where(indicators, cities)
-        if parameters is None:  # too many ids for one statement
-            wanted_i, wanted_c = set(indicators), set(cities)
-            return tuple(
-                o
-                for o in self.observations()
-                if (not wanted_i or o.indicator in wanted_i)
-                and (not wanted_c or o.city in wanted_c)
-            )
-        rows = self._connection.execute(
-            f"SELECT {_OBSERVATION_COLUMNS}, crc FROM observations{where} ORDER BY pos", parameters
-        )
-        found = tuple(map(_observation, rows))
-        if len(found) != self._expected(indicators, cities):
-            raise CacheError("observations are missing")
-        return found
-
-    def _one(self, sql: str, parameters: tuple[Any, ...]) -> Sequence[Any]:
-        row = self._connection.execute(sql, parameters).fetchone()
-        if row is None:
-            # Sources are only asked for by the ids observations name, so a missing one is
-            # damage; the dataset file then says whether it exists (KeyError if not).
-            raise CacheError(f"no row for {parameters[0]!r}")
-        return row  # type: ignore[no-any-return]
-
-    def _guarded(self, read: Callable[[], T], instead: Callable[[Dataset], T]) -> T:
-        if self._fallback is None:
-            try:
-                return read()
-            except (sqlite3.Error, CacheError, ValueError, TypeError):
-                self._connection.close()
-                self._fallback = self._reload()
-        return instead(self._fallback)
-
-
-def _project(
-    counts: dict[tuple[Any, ...], int],
-    stored: tuple[str, ...],
-    fields: tuple[str, ...],
-    cities: tuple[str, ...],
-) -> dict[tuple[Any, ...], int]:
-    """A stored tally summed up to fewer fields, optionally only in some cities."""
-    positions = [stored.index(f) for f in fields]
-    city = stored.index("city") if cities else -1
-    wanted = set(cities)
-    result: dict[tuple[Any, ...], int] = {}
-    for key, n in counts.items():
-        if not n or (city >= 0 and key[city] not in wanted):
-            continue
-        projected = tuple(key[p] for p in positions)
-        result[projected] = result.get(projected, 0) + n
-    return result
-
-
-def _tally(
-    observations: Iterable[Observation], fields: tuple[str, ...]
-) -> dict[tuple[Any, ...], int]:
-    counts: dict[tuple[Any, ...], int] = {}
-    for o in observations:
-        key = tuple(getattr(o, f) for f in fields)
-        counts[key] = counts.get(key, 0) + 1
-    return counts
-
-
-def _where(
-    indicators: tuple[str, ...], cities: tuple[str, ...]
-) -> tuple[str, tuple[str, ...] | None]:
-    if len(indicators) + len(cities) > _MAX_PARAMETERS:
-        return "", None
-    clauses = []
-    if indicators:
-        clauses.append(f"indicator IN ({', '.join('?' * len(indicators))})")
-    if cities:
-        clauses.append(f"city IN ({', '.join('?' * len(cities))})")
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    return where, (*indicators, *cities)
-
-
-def _source(row: Sequence[Any]) -> Source:
-    s_id, title, title_en, publisher, published, languages = _checked(row)
-    codes = tuple(languages.split(",")) if languages else ()  # codes are [a-z]{2,3}
-    return Source(s_id, title, title_en, publisher, published, codes)
-
-
-def _observation(row: Sequence[Any]) -> Observation:
-    try:
-        return _unchecked_observation(row)
-    except KeyError as exc:  # a code no version of the schema has
-        raise CacheError(f"unknown code {exc}") from None
-
-
-def _unchecked_observation(row: Sequence[Any]) -> Observation:
-    (
-        indicator,
-        city,
-        year,
-        value,
-        qualifier,
-        period,
-        source,
-        locator,
-        as_of,
-        yoy_kind,
-        yoy_value,
-        yoy_qualifier,
-        scope,
-        note,
-    ) = _checked(row)
-    return Observation(
-        indicator,
-        city,
-        year,
-        value,
-        _QUALIFIERS[qualifier],
-        _PERIODS[period],
-        source,
-        locator,
-        None if as_of is None else dt.date.fromisoformat(as_of),
-        None
-        if yoy_kind is None
-        else ReportedChange(_CHANGES[yoy_kind], yoy_value, _QUALIFIERS[yoy_qualifier]),
-        scope,
-        note,
-    )
-
-
-# writing
-
-
-def _rows(dataset: Dataset) -> dict[str, Iterator[tuple[Any, ...]]]:
-    def with_crc(values: tuple[Any, ...]) -> tuple[Any, ...]:
-        return (*values, _checksum(values))
-
-    return {
-        "sources": (
-            with_crc((s.id, s.title, s.title_en, s.publisher, s.published, ",".join(s.languages)))
-            for s in dataset.sources
-        ),
-        "observations": (
-            with_crc(
-                (
-                    o.indicator,
-                    o.city,
-                    o.year,
-                    o.value,
-                    o.qualifier.value,
-                    o.period.value,
-                    o.source,
-                    o.locator,
-                    None if o.as_of is None else o.as_of.isoformat(),
-                    None if o.yoy is None else o.yoy.kind.value,
-                    None if o.yoy is None else o.yoy.value,
-                    None if o.yoy is None else o.yoy.qualifier.value,
-                    o.scope,
-                    o.note,
-                )
-            )
-            for o in dataset.observations
-        ),
-    }
-
-
-_COLUMNS = {
-    "sources": 7,
-    "observations": 15,
-}
+    _sweep(cache_file)
+    described = marshal.dumps(meta)
+    body = len(described).to_bytes(4) + described + payload
+    with atomic_writer(cache_file, binary=True) as handle:
+        handle.write(_MAGIC + zlib.crc32(body).to_bytes(4) + body)
 
 
 def save(
-    found: Lookup,
+    found: Found,
     data: bytes,
     dataset: Dataset,
     warnings: tuple[Problem, ...],
     size_limit: tuple[str, int],
 ) -> str | None:
-    """Write the cache for a dataset just read; a note saying why not when it cannot be.
+    """Write the snapshot of a dataset just read, holding ``locked(found.cache_file)``; a note
+    saying why not when it cannot be.
 
     ``size_limit`` is the loader's limit on dataset files: the variable that sets it for a
-    run, and its default. A cached dataset is only used for a file the loader would read.
+    run, and its default; a cached dataset is only used for a file the loader would read.
     """
     if found.fingerprint is None or found.cache_file is None:
         return None if found.fingerprint is None else "no cache: no home directory to keep it in"
-    cache_file = found.cache_file
+    cache_file, fingerprint = found.cache_file, found.fingerprint
+    variable, default = size_limit
+    known = {
+        "digest": content_digest(data),
+        "limit_variable": variable,
+        "default_limit": default,
+        "observations": len(dataset.observations),
+    }
     try:
-        import tempfile
-
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(
-            prefix=f"{_TEMP_PREFIX}{cache_file.stem}.", suffix=".tmp", dir=cache_file.parent
-        )
     except OSError as exc:
         return f"no cache: cannot write to {cache_file.parent} ({exc.strerror or exc})"
-    os.close(fd)
-    temp = Path(temp_name)
     try:
-        variable, default = size_limit
-        described = {
-            **_small_tables(dataset, warnings),
-            "observations": len(dataset.observations),
-            "sources": len(dataset.sources),
-            "limit_variable": variable,
-            "within_default_limit": int(found.fingerprint.size <= default),
-        }
-        _write(temp, found.fingerprint, digest(data), dataset, described)
-        temp.replace(cache_file)
-    except (OSError, sqlite3.Error, UnicodeError, ValueError, OverflowError) as exc:
+        payload = dumps(dataset, warnings)
+        _write(cache_file, _described(fingerprint, found.seen_ns, known), payload)
+    except ExportError as exc:
+        return f"no cache: {exc}"
+    except (OSError, ValueError) as exc:  # ValueError: a value marshal cannot write
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         return f"no cache: cannot write {cache_file} ({reason})"
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
     return None
 
 
-def _write(
-    temp: Path,
-    fingerprint: Fingerprint,
-    content_digest: str,
-    dataset: Dataset,
-    described: dict[str, Any],
-) -> None:
-    connection = sqlite3.connect(temp)
+# locking, and what killed writers leave behind
+
+
+@contextlib.contextmanager
+def locked(cache_file: Path) -> Iterator[bool | None]:
+    """Hold the lock of a snapshot (a file next to it) if it is free: True if held, False if
+    another process holds it (see ``wait_for_writer``), None if there is no lock to be had (the
+    lock file cannot be made, or the file system has no locks)."""
+    fd = _open_lock(cache_file)
+    if fd is None:
+        yield None
+        return
     try:
-        # a private file until it is renamed into place: no journal needed
-        connection.execute("PRAGMA journal_mode = OFF")
-        connection.execute("PRAGMA synchronous = OFF")
-        connection.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
-        connection.execute(f"PRAGMA user_version = {FORMAT}")
-        with connection:
-            for statement in _TABLES:
-                connection.execute(statement)
-            for table, rows in _rows(dataset).items():
-                marks = ", ".join("?" * (_COLUMNS[table] + 1))
-                connection.executemany(f"INSERT INTO {table} VALUES ({marks})", _numbered(rows))
-            for statement in _INDEXES:
-                connection.execute(statement)
-            pairs, tallies = _tally_rows(dataset)
-            connection.executemany("INSERT INTO counts VALUES (?, ?, ?, ?)", pairs)
-            connection.executemany("INSERT INTO tallies VALUES (?, ?, ?)", tallies)
-            connection.executemany(
-                "INSERT INTO meta VALUES (?, ?)",
-                _meta_rows(fingerprint, content_digest, described),
-            )
+        try:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held: bool | None = True
+        except BlockingIOError:
+            held = False
+        except (OSError, ImportError):  # no locks here (the file system, or not POSIX)
+            held = None
+        yield held
     finally:
-        connection.close()
-    _fsync(temp)
+        os.close(fd)  # which releases the lock
 
 
-def _tally_rows(dataset: Dataset) -> tuple[list[tuple[Any, ...]], list[tuple[str, bytes, int]]]:
-    """Rows of the counts table, and of the tallies table."""
-    counts: dict[tuple[str, ...], dict[tuple[Any, ...], int]] = {f: {} for f in _TALLIES}
-    by_indicator_city: dict[tuple[Any, ...], int] = {}
-    by_city_year = counts[("city", "year")]
-    by_source = counts[("source",)]
-    for o in dataset.observations:  # one pass, each count spelled out: 300,000 rows is a lot
-        key: tuple[Any, ...] = (o.indicator, o.city)
-        by_indicator_city[key] = by_indicator_city.get(key, 0) + 1
-        key = (o.city, o.year)
-        by_city_year[key] = by_city_year.get(key, 0) + 1
-        key = (o.source,)
-        by_source[key] = by_source.get(key, 0) + 1
-    for s in dataset.sources:  # sources nothing cites still count as sources
-        by_source.setdefault((s.id,), 0)
-    rows = []
-    for fields, tally in counts.items():
-        data = marshal.dumps(tuple(tally.items()))
-        rows.append((",".join(fields), data, zlib.crc32(data)))
-    pairs = [(*key, n, _checksum((*key, n))) for key, n in by_indicator_city.items()]
-    return pairs, rows
-
-
-def _numbered(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    for position, row in enumerate(rows):
-        yield (position, *row)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def wait_for_writer(cache_file: Path) -> None:
+    """Return once no process holds the lock of a snapshot."""
+    fd = _open_lock(cache_file)
+    if fd is None:
+        return
     try:
-        os.fsync(fd)
+        with contextlib.suppress(OSError, ImportError):
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_SH)  # granted once the writer's lock is released
     finally:
         os.close(fd)
 
 
-def _refresh_fingerprint(cache_file: Path, fingerprint: Fingerprint) -> None:
-    """Record that the file changed state but not content (touched, checked out again), so
-    that later queries need not hash it. Best effort, on a copy renamed into place."""
-    import shutil
-    import tempfile
+def _open_lock(cache_file: Path) -> int | None:
+    lock = cache_file.with_name(cache_file.name + ".lock")
+    with contextlib.suppress(OSError):
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    with contextlib.suppress(OSError):
+        return os.open(lock, os.O_RDONLY)  # a read-only directory: the lock file may be there
+    return None
 
-    try:
-        fd, temp_name = tempfile.mkstemp(
-            prefix=f"{_TEMP_PREFIX}{cache_file.stem}.", suffix=".tmp", dir=cache_file.parent
-        )
-    except OSError:
-        return
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
-        shutil.copyfile(cache_file, temp)
-        connection = sqlite3.connect(temp)
-        try:
-            connection.execute("PRAGMA journal_mode = OFF")
-            meta = _read_meta(connection)
-            with connection:
-                connection.execute("DELETE FROM meta")
-                connection.executemany(
-                    "INSERT INTO meta VALUES (?, ?)",
-                    _meta_rows(fingerprint, meta["digest"], {k: meta[k] for k in _DESCRIBED}),
-                )
-        finally:
-            connection.close()
-        _fsync(temp)
-        temp.replace(cache_file)
-    except (OSError, sqlite3.Error, CacheError, KeyError):
-        pass
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+
+def _temporary(path: Path) -> str | None:
+    """The snapshot a temporary file was to become (``.NAME.random.tmp``), if it is one."""
+    name = path.name
+    if not (name.startswith(".") and name.endswith(".tmp")):
+        return None
+    target = name[1:].rsplit(".", 2)[0]
+    return target if target.endswith(_SUFFIX) else None
+
+
+def _sweep(cache_file: Path) -> None:
+    """Remove what killed writers left: temporary files of this snapshot (whose lock the
+    caller holds, so no one is writing them) and any over an hour old."""
+    old = time.time() - _STALE_SECONDS
+    for path in _files(cache_file.parent):
+        target = _temporary(path)
+        if target is not None:
+            with contextlib.suppress(OSError):
+                if target == cache_file.name or path.stat().st_mtime < old:
+                    path.unlink()
 
 
 # managing the cache
 
 
-def _cache_files(cache_dir: Path) -> list[Path]:
+def _files(cache_dir: Path) -> list[Path]:
     try:
-        paths = sorted(cache_dir.iterdir())
-    except (FileNotFoundError, NotADirectoryError):
+        return sorted(cache_dir.iterdir())
+    except OSError:
         return []
-    return [
-        path
-        for path in paths
-        if _NAME.match(path.name)
-        or (path.name.startswith(_TEMP_PREFIX) and path.name.endswith(".tmp"))
-    ]
 
 
 def clear(cache_dir: Path | None = None) -> tuple[Path, int]:
-    """Remove every cache file (and any left half-written); returns the directory and count."""
+    """Remove every snapshot, and what writers leave unless one is writing; returns the
+    directory and how many snapshots and temporary files were removed."""
     where = cache_dir or directory()
     removed = 0
-    for path in _cache_files(where):
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-            removed += 1
+    for path in _files(where):
+        target = _temporary(path)
+        if (path.name.endswith(_SUFFIX) and not path.name.startswith(".")) or _earlier(path.name):
+            removed += _removed(path)
+        elif target is not None:
+            with locked(where / target) as held:
+                removed += bool(held) and _removed(path)
+    for path in _files(where):  # lock files last: looking at a lock may have made one
+        if path.name.endswith(_SUFFIX + ".lock"):
+            with locked(path.with_name(path.name.removesuffix(".lock"))) as held:
+                if held:
+                    _removed(path)
     return where, removed
 
 
+def _earlier(name: str) -> bool:
+    """A file of the SQLite cache of earlier builds: NAME-<16 hex digits>.sqlite, or one of
+    its temporary files (.ipstats-NAME.random.tmp)."""
+    if name.startswith(".ipstats-") and name.endswith(".tmp"):
+        return True
+    key = name.removesuffix(".sqlite")[-17:]
+    return (
+        name.endswith(".sqlite")
+        and key[:1] == "-"
+        and all(c in "0123456789abcdef" for c in key[1:])
+        and len(key) == 17
+    )
+
+
+def _removed(path: Path) -> bool:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
 class Entry(NamedTuple):
-    """One cache file, as ``ipstats cache info`` lists it."""
+    """One snapshot, as ``ipstats cache info`` lists it."""
 
     file: Path
-    dataset: str  # the dataset file it is for ("" if unreadable)
+    dataset: str  # the dataset file it is for ("" if damaged)
     size: int
-    observations: int | None  # None if the cache file is damaged or of another version
+    observations: int | None  # None if damaged or of another version
     written: str
+    version: str  # "ipstats 0.1.0, Python 3.11" ("" if damaged)
+    current: bool  # of this version, and whole: used by this ipstats
 
 
 def entries(cache_dir: Path | None = None) -> list[Entry]:
-    """The cache files in the cache directory."""
+    """The snapshots in the cache directory."""
     found = []
-    for path in _cache_files(cache_dir or directory()):
-        if not _NAME.match(path.name):
+    for path in _files(cache_dir or directory()):
+        if not path.name.endswith(_SUFFIX) or path.name.startswith("."):
             continue
-        dataset, observations, written = "", None, ""
-        try:
-            connection = _connect_read_only(path)
-            try:
-                meta = _read_meta(connection)
-                dataset, written = str(meta.get("path", "")), str(meta.get("written", ""))
-                if _meta_matches(meta):
-                    (observations,) = connection.execute(
-                        "SELECT count(*) FROM observations"
-                    ).fetchone()
-            finally:
-                connection.close()
-        except (sqlite3.Error, CacheError, OSError, ValueError):
-            pass
+        dataset, observations, written, version, current = "", None, "", "", False
+        with contextlib.suppress(OSError, CacheError, LookupError, TypeError):
+            meta, _ = _read_snapshot(path, current=False)
+            dataset, written = str(meta["file"][0]), str(meta["written"])
+            version = f"ipstats {meta['ipstats']}, Python {meta['python']}"
+            current = _current(meta)
+            observations = int(meta["observations"])
         with contextlib.suppress(OSError):
-            found.append(Entry(path, dataset, path.stat().st_size, observations, written))
+            size = path.stat().st_size
+            found.append(Entry(path, dataset, size, observations, written, version, current))
     return found
-
-
-def info_table(cache_dir: Path | None = None) -> Table:
-    """The cache files in the cache directory, for ``ipstats cache info``."""
-    from ipstats.table import Column, Kind, Table
-
-    where = cache_dir or directory()
-    rows = tuple(
-        {
-            "dataset": e.dataset or None,
-            "observations": e.observations,
-            "bytes": e.size,
-            "written": e.written or None,
-            "cache_file": e.file.name,
-            "state": "ok" if e.observations is not None else "unusable: will be written again",
-        }
-        for e in entries(where)
-    )
-    columns = (
-        Column("dataset", "Dataset file"),
-        Column("observations", "Observations", Kind.INTEGER),
-        Column("bytes", "Bytes", Kind.INTEGER),
-        Column("written", "Written"),
-        Column("cache_file", "Cache file"),
-        Column("state", "State"),
-    )
-    return Table(f"Cache in {where}", columns, rows, footnotes=(f"cache directory: {where}",))

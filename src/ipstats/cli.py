@@ -196,9 +196,9 @@ class State:
 
     def dataset(self) -> Dataset:
         if self._dataset is None:
-            from ipstats.datafile import load
+            from ipstats.datafile import load, on_terminal
 
-            loaded = load(self.data, use_cache=self.use_cache)
+            loaded = load(self.data, self.use_cache, on_terminal(sys.stderr))
             _notes(loaded.notes)
             self._dataset = loaded.dataset
         return self._dataset
@@ -459,10 +459,12 @@ def validate(
 
     Example: ipstats validate data/indicators.yaml
     """
-    from ipstats.datafile import choose_path
+    from ipstats.datafile import choose_path, on_terminal
     from ipstats.validation import validate as check
 
-    report = check(path or choose_path(_state(ctx).data), use_cache=_state(ctx).use_cache)
+    state = _state(ctx)
+    chosen = path or choose_path(state.data)
+    report = check(chosen, use_cache=state.use_cache, progress=on_terminal(sys.stderr))
     _notes(report.notes)
     for line in report.problem_lines():
         typer.echo(line, err=True)
@@ -713,8 +715,9 @@ def cache_info(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     Example: ipstats cache info
     """
     from ipstats import cache
+    from ipstats.query import cache_table
 
-    _emit(ctx, [cache.info_table()], fmt)
+    _emit(ctx, [cache_table(cache.directory(), cache.entries())], fmt)
 
 
 def main() -> None:

@@ -36,7 +36,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 MAX_DEPTH = 64
-MAX_FILE_BYTES = 32 * 2**20  # far above any curated dataset; see "Your own data" in the README
+# 100,000 observations with a 250-530 character note each take 58 MiB (benchmarks/generate.py
+# --long-notes); see "Your own data" in the README
+MAX_FILE_BYTES = 64 * 2**20
 MAX_FILE_BYTES_VAR = "IPSTATS_MAX_FILE_BYTES"
 MAX_PROBLEMS = 1000  # then reading stops: a file of a million aliases costs no more than this
 MAX_NUMBER_CHARS = 100  # longer numerals are refused unread (Python converts them slowly)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ipstats import resolve
 from ipstats.errors import NoDataError, UsageError
@@ -12,6 +14,9 @@ from ipstats.names import fold
 from ipstats.rows import fields_except, observation_row
 from ipstats.table import Column, Kind, Table
 from ipstats.terms import PLAIN, Terms
+
+if TYPE_CHECKING:
+    from ipstats import cache
 
 
 def parse_year(value: int | str | None, term: str = PLAIN.year) -> int | None:
@@ -403,3 +408,35 @@ def show(dataset: Dataset, name: str) -> tuple[Table, Table]:
     if isinstance(found, City):
         return city_detail(dataset, found)
     return indicator_detail(dataset, found)
+
+
+def cache_table(where: Path, entries: Iterable[cache.Entry]) -> Table:
+    """The snapshots in the cache directory, for ``ipstats cache info``."""
+    rows = tuple(
+        {
+            "dataset": e.dataset or None,
+            "observations": e.observations,
+            "bytes": e.size,
+            "written": e.written or None,
+            "version": e.version or None,
+            "cache_file": e.file.name,
+            "state": "ok" if e.current else "other version" if e.version else "damaged",
+        }
+        for e in entries
+    )
+    columns = (
+        Column("dataset", "Dataset file"),
+        Column("observations", "Observations", Kind.INTEGER),
+        Column("bytes", "Bytes", Kind.INTEGER),
+        Column("written", "Written"),
+        Column("version", "Written by"),
+        Column("cache_file", "Cache file"),
+        Column("state", "State"),
+    )
+    return Table(
+        f"Cache in {where}",
+        columns,
+        rows,
+        footnotes=(f"cache directory: {where}",),
+        hidden=frozenset({"cache_file"}),  # long, and named by the rest: machine formats only
+    )

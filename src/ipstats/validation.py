@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipstats.datafile import default_path, load
+from ipstats.datafile import Progress, default_path, load
 from ipstats.errors import DatasetError, ExitStatus, IpstatsError, Problem
 from ipstats.model import Dataset
 
@@ -59,10 +59,10 @@ class Report:
         return "shipped dataset" if self.path == default_path() else str(self.path)
 
 
-def validate(path: Path, use_cache: bool = True) -> Report:
+def validate(path: Path, use_cache: bool = True, progress: Progress | None = None) -> Report:
     """Check the dataset file at ``path``, collecting every problem instead of stopping."""
     try:
-        loaded = load(path, use_cache=use_cache)
+        loaded = load(path, use_cache=use_cache, progress=progress)
     except DatasetError as exc:
         return Report(path, exc.filename, None, exc.problems)
     return Report(loaded.path, str(loaded.path), loaded.dataset, loaded.warnings, loaded.notes)

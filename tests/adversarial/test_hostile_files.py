@@ -211,10 +211,10 @@ def test_deep_nesting_does_not_crash_the_process(write: Write) -> None:
 # Size ----------------------------------------------------------------------------------------
 
 
-def test_a_50_megabyte_file_is_refused_unread(write: Write) -> None:
+def test_a_file_over_the_size_limit_is_refused_unread(write: Write) -> None:
     line = b"  - {indicator: widgets_granted, city: alpha, year: 2021, value: 1, qualifier: exact, period: year, source: src-a, locator: x}\n"
-    path = write(TINY.encode() + line * (50 * 2**20 // len(line)))
-    assert path.stat().st_size > 50 * 2**20 - len(line)
+    path = write(TINY.encode() + line * ((MAX_FILE_BYTES + 2**20) // len(line)))
+    assert path.stat().st_size > MAX_FILE_BYTES
     message = bounded(lambda: refused(path), seconds=1, megabytes=1)
     assert message == (
         f"invalid dataset {path}: is larger than the {MAX_FILE_BYTES // 2**20} MiB limit for "
