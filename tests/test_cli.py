@@ -77,8 +77,8 @@ def test_year_with_no_data_says_what_exists(tiny_path: Path) -> None:
     assert code == 1
     assert out == ""
     assert err == (
-        "Error: no widgets_granted for alpha, beta in 2023; alpha has it for 2021, 2022, 2024; "
-        "beta has it for 2024\n"
+        "Error: no widgets_granted for alpha or beta in 2023; alpha has it for 2021, 2022, 2024; "
+        "beta has it for 2024; related indicators with data: valid_widgets, widget_share\n"
     )
 
 

@@ -252,10 +252,16 @@ def test_change_from_a_bound_is_noted_and_not_checked() -> None:
     )
     records = records_of(dataset)
     row = by_year(records, "observed")[2024]
-    assert row["change"] == 4000
-    assert row["note"] == "from a bound or approximation"
+    assert (row["change"], row["change_qualifier"]) == (4000, "less_than")
+    assert row["change_pct"] == 80
+    assert row["note"] == "less than: from a bound"
     assert row["yoy_check"] is None
-    assert by_year(records, "span")[2024]["note"] == "from a bound or approximation"
+    span = by_year(records, "span")[2024]
+    assert (span["note"], span["change_qualifier"], span["cagr_qualifier"]) == (
+        "less than: from a bound",
+        "less_than",
+        "less_than",
+    )
 
 
 def test_without_a_metric_only_indicators_with_two_points(tiny: Dataset) -> None:
@@ -290,7 +296,8 @@ def test_sources_only_for_the_years_shown(tiny: Dataset) -> None:
             "alpha",
             "widgets_granted",
             {"year_from": 2030},
-            "no widgets_granted for alpha between 2030 and ...",
+            "no widgets_granted for alpha between 2030 and ...; alpha has it for 2021, 2022, "
+            "2024; related indicators with data: valid_widgets, widget_share",
         ),
         ("nation", None, {}, "no indicator with two or more years for nation"),
     ],
