@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ipstats.bounds import flipped
 from ipstats.compare import compare_all, compare_metric
 from ipstats.errors import NoDataError
 from ipstats.model import (
@@ -25,6 +26,7 @@ from ipstats.model import (
     Source,
     Unit,
 )
+from ipstats.table import places_text
 
 SOURCE = Source("src", "报告", "Report", "Office", "2025", ("zh",))
 ALPHA = City("alpha", "Alpha", "甲城", (), CityKind.CITY)
@@ -289,3 +291,44 @@ def test_swapping_the_cities_flips_the_difference_and_inverts_the_ratio(
         assert f.ratio is not None and b.ratio is not None
         assert math.isclose(f.ratio.value * b.ratio.value, 1, rel_tol=1e-12)
         assert f.marks == b.marks == ""
+
+
+RANK = Indicator("place", "Place", (), Category.CREATION, Unit.RANK, Measure.RANK, "A rank.")
+stated = st.sampled_from(list(Qualifier))
+
+
+@given(
+    a=positive,
+    b=positive,
+    qa=stated,
+    qb=stated,
+    rank=st.booleans(),
+)
+def test_swapping_the_places_swaps_the_direction_in_words_and_the_sign(
+    a: float, b: float, qa: Qualifier, qb: Qualifier, rank: bool
+) -> None:
+    indicator = RANK if rank else METRIC
+    dataset = Dataset.build(
+        (SOURCE,),
+        (ALPHA, BETA),
+        (indicator,),
+        (
+            obs("alpha", 2024, a, indicator=indicator.id, qualifier=qa),
+            obs("beta", 2024, b, indicator=indicator.id, qualifier=qb),
+        ),
+    )
+    (forward,) = compare_metric(dataset, (ALPHA, BETA), indicator).rows
+    (backward,) = compare_metric(dataset, (BETA, ALPHA), indicator).rows
+    assert (forward.difference is None) == (backward.difference is None)
+    if forward.difference is None or backward.difference is None:
+        return
+    assert forward.difference.value == -backward.difference.value
+    assert flipped(forward.difference.qualifier) is backward.difference.qualifier
+    if qa is not Qualifier.EXACT or qb is not Qualifier.EXACT:
+        assert not forward.difference.is_exact  # a bound or approximation stays one
+    if rank:
+        assert forward.ratio is None
+        words, back = places_text(forward.difference.value), places_text(backward.difference.value)
+        if words != "level":
+            assert {words.split()[-1], back.split()[-1]} == {"ahead", "behind"}
+            assert words.split()[0] == back.split()[0]

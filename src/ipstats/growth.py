@@ -166,7 +166,7 @@ def _change(
     return bounds.subtract(after, before), relative
 
 
-def _caveat(change: Qualified | None, reference: Qualified | None) -> str:
+def _caveat(change: Qualified | None) -> str:
     """What the note says about a change computed from bounds or approximations."""
     if change is None:
         return "no change: the values are bounds pointing opposite ways"
@@ -266,7 +266,7 @@ def _one_series(
                     None,
                     reported,
                     consecutive and exact and _disagrees(previous, o),
-                    _caveat(change, relative),
+                    _caveat(change),
                     change.qualifier if change else None,
                     period_text(o),
                 )
@@ -284,7 +284,7 @@ def _one_series(
                 Qualified(first.value, first.qualifier), Qualified(last.value, last.qualifier), span
             )
         )
-        notes = [f"CAGR blank: {reason}" if reason else "", _caveat(change, relative)]
+        notes = [f"CAGR blank: {reason}" if reason else "", _caveat(change)]
         points.append(
             GrowthPoint(
                 PointKind.SPAN,
@@ -469,12 +469,13 @@ class Growth:
                 "< means the true change is lower, > higher"
             )
         notes += self.split_notes(series)
+        used = {source for s in series for source in s.sources}
         return Table(
             title,
             columns,
             tuple(rows),
             tuple(notes),
-            self.sources,
+            tuple(line for line in self.sources if line.partition(":")[0] in used),
             hidden=hide
             | {
                 "qualifier",
