@@ -271,3 +271,19 @@ def test_a_metric_outside_the_category_is_refused() -> None:
 def test_one_year_cannot_be_combined_with_a_span() -> None:
     code, _, err = run("compare", "sh", "sz", "-m", "pct", "--year", "2024", "--from", "2023")
     assert (code, err) == (2, "Error: --year cannot be combined with --from/--to\n")
+
+
+def test_show_lists_each_series_of_a_city_apart() -> None:
+    code, out, err = run("show", "shanghai", "--format", "csv")
+    assert code == 0, err
+    held = list(csv.DictReader(io.StringIO(out.split("\n\n")[1])))
+
+    def series_of(indicator: str) -> list[tuple[str, str]]:
+        return [(r["series"], r["years"]) for r in held if r["indicator"] == indicator]
+
+    assert series_of("municipal_patent_work_units_new") == [
+        ("pilot and demonstration units combined", "2021"),
+        ("demonstration units", "2023"),
+        ("pilot units", "2023"),
+    ]
+    assert series_of("police_ip_suspects_arrested") == [("campaign", "2021"), ("", "2023, 2024")]

@@ -38,6 +38,7 @@ from ipstats.query import (
     period_text,
     reported_yoy_text,
     select,
+    series_name,
     source_lines,
     year_range,
     years_text,
@@ -136,17 +137,7 @@ class Series:
     @property
     def label(self) -> str:
         """The scope and kind of period where they are not the whole place's calendar year."""
-        kind = "" if self.period in (Period.YEAR, Period.YEAR_END) else _PERIOD_WORDS[self.period]
-        return ", ".join(part for part in (self.scope, kind) if part)
-
-
-_PERIOD_WORDS = {
-    Period.YEAR: "calendar year",
-    Period.YEAR_END: "year end",
-    Period.AS_OF: "as of a date",
-    Period.CUMULATIVE: "running total",
-    Period.CAMPAIGN: "campaign",
-}
+        return series_name((self.scope, self.period))
 
 
 def _change(

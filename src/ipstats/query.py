@@ -191,16 +191,21 @@ def series_label(o: Observation) -> str:
     return ", ".join(part for part in (o.scope, period_text(o)) if part)
 
 
-def kind_text(key: SeriesKey) -> str:
+_KIND_WORDS = {
+    Period.YEAR: "calendar year",
+    Period.YEAR_END: "year end",
+    Period.AS_OF: "as of a date",
+    Period.CUMULATIVE: "running total",
+    Period.CAMPAIGN: "campaign",
+}
+
+
+def series_name(key: SeriesKey) -> str:
+    """A series' scope and kind of period, where they are not the whole place's calendar year
+    ('pilot units', 'campaign'); empty for the plain series."""
     scope, period = key
-    kind = {
-        Period.YEAR: "calendar year",
-        Period.YEAR_END: "year end",
-        Period.AS_OF: "as of a date",
-        Period.CUMULATIVE: "running total",
-        Period.CAMPAIGN: "campaign",
-    }[period]
-    return f"{scope_text(scope)}, {kind}"
+    kind = "" if period in _CALENDAR else _KIND_WORDS[period]
+    return ", ".join(part for part in (scope, kind) if part)
 
 
 def choose_scope(
@@ -523,18 +528,19 @@ def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
             {"field": "kind", "value": city.kind.value},
         ),
     )
-    by_indicator: dict[str, list[Observation]] = {}
+    by_series: dict[tuple[str, SeriesKey], list[Observation]] = {}
     for o in dataset.observations_of(cities=(city.id,)):
-        by_indicator.setdefault(o.indicator, []).append(o)
+        by_series.setdefault((o.indicator, series_key(o)), []).append(o)
     rows = tuple(
         {
             "indicator": indicator_id,
             "name": dataset.indicator(indicator_id).name,
             "category": dataset.indicator(indicator_id).category.value,
+            "series": series_name(key) or None,
             "years": years_text(o.year for o in found),
             "observations": len(found),
         }
-        for indicator_id, found in sorted(by_indicator.items())
+        for (indicator_id, key), found in sorted(by_series.items(), key=_held_order)
     )
     held = Table(
         title=f"Indicators with data for {city.name}",
@@ -542,12 +548,18 @@ def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
             Column("indicator", "Indicator"),
             Column("name", "Name"),
             Column("category", "Category"),
+            Column("series", "Series"),
             Column("years", "Years"),
             Column("observations", "Obs.", Kind.INTEGER),
         ),
         rows=rows,
     )
     return about, held
+
+
+def _held_order(item: tuple[tuple[str, SeriesKey], list[Observation]]) -> tuple[str, int, str]:
+    (indicator_id, key), found = item
+    return (indicator_id, min(o.year for o in found), series_name(key))
 
 
 def show(dataset: Dataset, name: str) -> tuple[Table, Table]:
