@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from rich.console import Console
 
+from conftest import HEADER
 from ipstats.compare import compare_metric
+from ipstats.datafile import load
 from ipstats.growth import growth
 from ipstats.model import Dataset
 from ipstats.render import compare_chart, format_cell, format_number, growth_charts, rich_table
@@ -93,3 +95,22 @@ def test_a_title_is_never_broken_to_a_narrow_table_s_width(tiny: Dataset) -> Non
     )
     text = draw(rich_table(result.to_table()))
     assert text.splitlines()[0].rstrip() == "Widget share (widget_share)"
+
+
+def test_a_chart_draws_every_series_of_the_year_named(write_dataset) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        HEADER
+        + """\
+observations:
+  - {indicator: widgets_granted, city: beta, year: 2024, value: 37, qualifier: exact, period: year, scope: Zone A, source: src-a, locator: p}
+  - {indicator: widgets_granted, city: beta, year: 2024, value: 13, qualifier: exact, period: year, scope: Zone B, source: src-a, locator: p}
+  - {indicator: widgets_granted, city: alpha, year: 2023, value: 5, qualifier: exact, period: year, source: src-a, locator: p}
+"""
+    )
+    dataset = load(write_dataset(text)).dataset
+    cities = (dataset.city("alpha"), dataset.city("beta"))
+    drawn = draw(
+        compare_chart(compare_metric(dataset, cities, dataset.indicator("widgets_granted")))
+    )
+    bars = [line for line in drawn.splitlines() if "█" in line and "observed" not in line]
+    assert [line.split("█")[0].rstrip() for line in bars] == ["Beta (Zone A)", "Beta (Zone B)"]

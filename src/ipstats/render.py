@@ -149,20 +149,27 @@ _LEGEND = f"{_FULL} observed  {_BOUND} bound or approximation  {_IMPLIED} implie
 
 
 def compare_chart(comparison: Any) -> RenderableType:
-    """One bar per city for the metric, in the latest year they share (or the pinned year)."""
+    """One bar per city and series for the metric, in the latest year the cities share (or the
+    latest year shown): a city with several series that year gets a bar for each, named."""
+    from ipstats.query import series_label
+
     rows = comparison.rows
     shared = [r for r in rows if all(v is not None for v in r.values)]
-    row = (shared or rows)[-1]
+    year = (shared or rows)[-1].year
+    chosen = [r for r in (shared or rows) if r.year == year]
     bars = []
-    for city, observation in zip(comparison.cities, row.values, strict=True):
-        if observation is None:
-            continue
-        style = "full" if observation.qualifier.is_exact else "bound"
-        shown = observation.qualifier.symbol + format_number(observation.value)
-        bars.append((city.name, float(observation.value), style, shown))
-    unit = row.indicator.unit.label
-    title = Text(f"{row.indicator.name}, {row.year} ({unit})\n", style="bold")
-    lines = _bar_lines(bars, rank=row.indicator.unit.value == "rank")
+    for row in chosen:
+        for city, observation in zip(comparison.cities, row.values, strict=True):
+            if observation is None:
+                continue
+            style = "full" if observation.qualifier.is_exact else "bound"
+            shown = observation.qualifier.symbol + format_number(observation.value)
+            label = series_label(observation) if row.several else ""
+            name = f"{city.name} ({label})" if label else city.name
+            bars.append((name, float(observation.value), style, shown))
+    indicator = chosen[-1].indicator
+    title = Text(f"{indicator.name}, {year} ({indicator.unit.label})\n", style="bold")
+    lines = _bar_lines(bars, rank=indicator.unit.value == "rank")
     return Group(title, lines, Text(_LEGEND, style="dim"))
 
 
