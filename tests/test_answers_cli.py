@@ -287,3 +287,14 @@ def test_show_lists_each_series_of_a_city_apart() -> None:
         ("pilot units", "2023"),
     ]
     assert series_of("police_ip_suspects_arrested") == [("campaign", "2021"), ("", "2023, 2024")]
+
+
+def test_a_place_without_the_scope_asked_for_is_named_with_the_scope() -> None:
+    rows, err = records(
+        "growth", "sh", "sz", "-m", "ip_mediation_organizations", "--scope", "commercial"
+    )
+    assert [(r["city"], r["value"]) for r in rows] == [("shenzhen", "37")]
+    assert err.startswith(
+        "note: shanghai has no ip_mediation_organizations of a scope matching 'commercial'; "
+        "it has it for 2021, 2023;"
+    )

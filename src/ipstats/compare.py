@@ -387,7 +387,7 @@ def compare_metric(
     found = choose_scope(found, scope, indicator.id, terms.scope) if found else found
     per_city = [_by_year([o for o in found if o.city == c.id]) for c in cities]
     absent = tuple(
-        missing(dataset, c, indicator, year_from, year_to)
+        missing(dataset, c, indicator, year_from, year_to, scope)
         for c, years in zip(cities, per_city, strict=True)
         if not years
     )

@@ -527,11 +527,11 @@ def growth(
             except UsageError:
                 found = ()  # this city has no figure of the scope asked for; another has
             for s in found:
-                points = sum(1 for p in s.points if p.kind is PointKind.OBSERVED)
+                points = sum(1 for p in s.points if p.kind is not PointKind.SPAN)
                 if points >= 2 or (indicator is not None and points):
                     held.append(s)
         if indicator is not None and not held:
-            absent.append(missing(dataset, city, indicator, first, last))
+            absent.append(missing(dataset, city, indicator, first, last, scope))
         result += held
     if not result:
         if absent:

@@ -244,10 +244,12 @@ class Missing:
     related: tuple[str, ...]  # indicators it has that are like this one
     year_from: int | None = None
     year_to: int | None = None
+    scope: str | None = None  # the scope asked for, if one was
 
     def line(self) -> str:
         when = _span_text(self.year_from, self.year_to)
-        text = f"{self.city.id} has no {self.indicator.id}{when}"
+        of = f" of a scope matching {self.scope!r}" if self.scope is not None else ""
+        text = f"{self.city.id} has no {self.indicator.id}{of}{when}"
         if self.years_held:
             text += f"; it has it for {years_text(self.years_held)}"
         if self.related:
@@ -259,7 +261,9 @@ def nothing_found(absent: Sequence[Missing]) -> str:
     """One message for places none of which has the metric: what each has instead."""
     first = absent[0]
     names = " or ".join(m.city.id for m in absent)
-    parts = [f"no {first.indicator.id} for {names}{_span_text(first.year_from, first.year_to)}"]
+    of = f" of a scope matching {first.scope!r}" if first.scope is not None else ""
+    when = _span_text(first.year_from, first.year_to)
+    parts = [f"no {first.indicator.id}{of} for {names}{when}"]
     parts += [f"{m.city.id} has it for {years_text(m.years_held)}" for m in absent if m.years_held]
     related = list(dict.fromkeys(r for m in absent for r in m.related))[:5]
     if related:
@@ -308,11 +312,12 @@ def missing(
     indicator: Indicator,
     year_from: int | None = None,
     year_to: int | None = None,
+    scope: str | None = None,
 ) -> Missing:
+    """What a city without the indicator (in the years, and the scope, asked for) has."""
     held = tuple(sorted({o.year for o in series(dataset, indicator.id, city.id)}))
-    return Missing(
-        city, indicator, held, related_indicators(dataset, city, indicator), year_from, year_to
-    )
+    related = related_indicators(dataset, city, indicator)
+    return Missing(city, indicator, held, related, year_from, year_to, scope)
 
 
 def years_text(years: Iterable[int]) -> str:
