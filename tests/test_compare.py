@@ -332,3 +332,18 @@ def test_swapping_the_places_swaps_the_direction_in_words_and_the_sign(
         if words != "level":
             assert {words.split()[-1], back.split()[-1]} == {"ahead", "behind"}
             assert words.split()[0] == back.split()[0]
+
+
+def test_a_rank_difference_is_places_ahead_with_no_ratio(tiny: Dataset) -> None:
+    result = compare_metric(tiny, pair(tiny), tiny.indicator("cluster_rank"))
+    latest = result.to_records()[-1]
+    assert (latest["alpha"], latest["beta"]) == (8, 2)
+    assert (latest["difference"], latest["difference_unit"], latest["ratio"]) == (
+        -6,
+        "places ahead",
+        None,
+    )
+    assert places_text(latest["difference"]) == "6 places behind"
+    assert result.to_table().footnotes[0] == (
+        "For ranks, the difference says how many places Alpha is ahead of or behind Beta"
+    )

@@ -231,7 +231,9 @@ class Comparison:
         if units - {Unit.RANK}:
             parts.append(f"Difference = {first} − {second}; ratio = {first} ÷ {second}")
         if Unit.RANK in units:
-            parts.append(f"For ranks, the difference is the places {first} is ahead of {second}")
+            parts.append(
+                f"For ranks, the difference says how many places {first} is ahead of or behind {second}"
+            )
         return tuple(parts)
 
     def _source_notes(self) -> tuple[str, ...]:
