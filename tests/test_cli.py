@@ -77,8 +77,8 @@ def test_year_with_no_data_says_what_exists(tiny_path: Path) -> None:
     assert code == 1
     assert out == ""
     assert err == (
-        "Error: no widgets_granted for alpha, beta in 2023; alpha has it for 2021, 2022, 2024; "
-        "beta has it for 2024\n"
+        "Error: no widgets_granted for alpha or beta in 2023; alpha has it for 2021, 2022, 2024; "
+        "beta has it for 2024; related indicators with data: valid_widgets, widget_share\n"
     )
 
 
@@ -223,7 +223,7 @@ def test_show_indicator_and_city(tiny_path: Path) -> None:
     assert "alpha,2023,widget_share,9.4,percent,exact,year" in out
     code, out, _ = run("--data", str(tiny_path), "show", "甲", "-f", "csv")
     assert code == 0
-    assert 'widgets_granted,Widgets granted,creation,"2021, 2022, 2024",3' in out
+    assert 'widgets_granted,Widgets granted,creation,,"2021, 2022, 2024",3' in out
 
 
 def test_show_unknown_name(tiny_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ipstats.bounds import flipped
 from ipstats.compare import compare_all, compare_metric
 from ipstats.errors import NoDataError
 from ipstats.model import (
@@ -25,6 +26,7 @@ from ipstats.model import (
     Source,
     Unit,
 )
+from ipstats.table import places_text
 
 SOURCE = Source("src", "报告", "Report", "Office", "2025", ("zh",))
 ALPHA = City("alpha", "Alpha", "甲城", (), CityKind.CITY)
@@ -42,9 +44,10 @@ def obs(
     period: Period = Period.YEAR,
     as_of: dt.date | None = None,
     scope: str = "",
+    qualifier: Qualifier = Qualifier.EXACT,
 ) -> Observation:
     return Observation(
-        indicator, city, year, value, Qualifier.EXACT, period, "src", "p. 1", as_of, scope=scope
+        indicator, city, year, value, qualifier, period, "src", "p. 1", as_of, scope=scope
     )
 
 
@@ -101,7 +104,7 @@ def test_ratio_is_blank_when_the_second_value_is_zero() -> None:
     assert (record["difference"], record["ratio"]) == (10, None)
 
 
-def test_a_bound_marks_the_row(tiny: Dataset) -> None:
+def test_a_bound_gives_bounds_with_their_direction_as_data(tiny: Dataset) -> None:
     result = compare_metric(tiny, pair(tiny), tiny.indicator("valid_widgets"))
     (record,) = result.to_records()
     assert (record["alpha_qualifier"], record["difference"], record["ratio"]) == (
@@ -109,10 +112,32 @@ def test_a_bound_marks_the_row(tiny: Dataset) -> None:
         1000,
         1.25,
     )
-    assert record["marks"] == "≈"
+    assert (record["difference_qualifier"], record["ratio_qualifier"]) == ("more_than", "more_than")
+    assert record["marks"] is None
     assert result.footnotes() == (
-        "≈ valid_widgets 2024: a value is a bound or an approximation, "
-        "so the difference and ratio are too",
+        "a difference or ratio from a bound is itself a bound: "
+        "< means the true figure is lower, > higher",
+    )
+
+
+def test_exact_minus_a_lower_bound_is_an_upper_bound(tiny: Dataset) -> None:
+    result = compare_metric(tiny, pair(tiny, "beta", "alpha"), tiny.indicator("valid_widgets"))
+    (record,) = result.to_records()
+    assert (record["difference"], record["difference_qualifier"]) == (-1000, "less_than")
+    assert (record["ratio"], record["ratio_qualifier"]) == (0.8, "less_than")
+
+
+def test_bounds_pointing_opposite_ways_give_no_difference() -> None:
+    dataset = make_dataset(
+        obs("alpha", 2024, 10, qualifier=Qualifier.MORE_THAN),
+        obs("beta", 2024, 20, qualifier=Qualifier.MORE_THAN),
+    )
+    result = compare_metric(dataset, (ALPHA, BETA), METRIC)
+    (record,) = result.to_records()
+    assert (record["difference"], record["ratio"], record["difference_qualifier"]) == (None,) * 3
+    assert result.footnotes() == (
+        "metric 2024: the values are bounds pointing opposite ways, "
+        "so no difference or ratio follows from them",
     )
 
 
@@ -131,7 +156,7 @@ def test_unscoped_value_is_the_whole_city() -> None:
     result = compare_metric(dataset, (ALPHA, BETA), METRIC)
     assert result.to_records()[0]["marks"] == "†"
     assert result.footnotes() == (
-        "† metric 2024: coverage differs (Alpha: Zone A; Beta: whole city)",
+        "† metric 2024: coverage differs (Alpha: Zone A; Beta: whole place)",
     )
 
 
@@ -139,8 +164,11 @@ def test_as_of_against_calendar_year_marks_the_row(tiny: Dataset) -> None:
     result = compare_metric(tiny, pair(tiny), tiny.indicator("funding_amount"))
     (record,) = result.to_records()
     assert record["marks"] == "‡"
+    assert (record["difference"], record["ratio"]) == (None, None)
+    assert (record["alpha_period"], record["beta_period"]) == ("year", "as_of 2025-04-21")
     assert result.footnotes() == (
-        "‡ funding_amount 2025: periods differ (Alpha: year; Beta: as_of 2025-04-21)",
+        "‡ funding_amount 2025: periods differ (Alpha: calendar year; Beta: as of 2025-04-21); "
+        "no difference or ratio across them",
     )
 
 
@@ -161,23 +189,26 @@ def test_stated_growth_becomes_a_footnote(tiny: Dataset) -> None:
 
 
 def test_year_pins_one_year(tiny: Dataset) -> None:
-    records = rows(tiny, "widgets_granted", year=2022)
+    records = rows(tiny, "widgets_granted", year_from=2022, year_to=2022)
     assert [(r["year"], r["alpha"], r["beta"]) for r in records] == [(2022, 110, None)]
 
 
 def test_missing_year_names_the_years_that_exist(tiny: Dataset) -> None:
     with pytest.raises(NoDataError) as caught:
-        rows(tiny, "widgets_granted", year=2023)
+        rows(tiny, "widgets_granted", year_from=2023, year_to=2023)
     assert str(caught.value) == (
-        "no widgets_granted for alpha, beta in 2023; "
-        "alpha has it for 2021, 2022, 2024; beta has it for 2024"
+        "no widgets_granted for alpha or beta in 2023; alpha has it for 2021, 2022, 2024; "
+        "beta has it for 2024; related indicators with data: valid_widgets, widget_share"
     )
 
 
 def test_metric_nobody_has(tiny: Dataset) -> None:
     with pytest.raises(NoDataError) as caught:
         compare_metric(tiny, pair(tiny, "nation", "beta"), tiny.indicator("widget_share"))
-    assert str(caught.value) == "no widget_share for nation or beta"
+    assert str(caught.value) == (
+        "no widget_share for nation or beta; "
+        "related indicators with data: valid_widgets, widgets_granted"
+    )
 
 
 def test_compare_all_takes_the_latest_common_year_of_shared_indicators(tiny: Dataset) -> None:
@@ -208,7 +239,7 @@ def test_compare_all_prefers_the_latest_of_several_common_years() -> None:
 
 
 def test_compare_all_in_a_pinned_year(tiny: Dataset) -> None:
-    records = compare_all(tiny, pair(tiny), 2021).to_records()
+    records = compare_all(tiny, pair(tiny), 2021, 2021).to_records()
     assert [(r["indicator"], r["year"]) for r in records] == [("cluster_rank", 2021)]
 
 
@@ -229,7 +260,7 @@ def test_compare_all_in_a_pinned_year(tiny: Dataset) -> None:
 )
 def test_compare_all_with_nothing_shared(tiny: Dataset, year: int | None, message: str) -> None:
     with pytest.raises(NoDataError) as caught:
-        compare_all(tiny, pair(tiny, "alpha", "nation"), year)
+        compare_all(tiny, pair(tiny, "alpha", "nation"), year, year)
     assert str(caught.value) == message
 
 
@@ -256,7 +287,63 @@ def test_swapping_the_cities_flips_the_difference_and_inverts_the_ratio(
     for f, b in zip(forward, backward, strict=True):
         assert f.year == b.year
         assert f.difference is not None and b.difference is not None
-        assert f.difference == -b.difference
+        assert f.difference.value == -b.difference.value
         assert f.ratio is not None and b.ratio is not None
-        assert math.isclose(f.ratio * b.ratio, 1, rel_tol=1e-12)
+        assert math.isclose(f.ratio.value * b.ratio.value, 1, rel_tol=1e-12)
         assert f.marks == b.marks == ""
+
+
+RANK = Indicator("place", "Place", (), Category.CREATION, Unit.RANK, Measure.RANK, "A rank.")
+stated = st.sampled_from(list(Qualifier))
+
+
+@given(
+    a=positive,
+    b=positive,
+    qa=stated,
+    qb=stated,
+    rank=st.booleans(),
+)
+def test_swapping_the_places_swaps_the_direction_in_words_and_the_sign(
+    a: float, b: float, qa: Qualifier, qb: Qualifier, rank: bool
+) -> None:
+    indicator = RANK if rank else METRIC
+    dataset = Dataset.build(
+        (SOURCE,),
+        (ALPHA, BETA),
+        (indicator,),
+        (
+            obs("alpha", 2024, a, indicator=indicator.id, qualifier=qa),
+            obs("beta", 2024, b, indicator=indicator.id, qualifier=qb),
+        ),
+    )
+    (forward,) = compare_metric(dataset, (ALPHA, BETA), indicator).rows
+    (backward,) = compare_metric(dataset, (BETA, ALPHA), indicator).rows
+    assert (forward.difference is None) == (backward.difference is None)
+    if forward.difference is None or backward.difference is None:
+        return
+    assert forward.difference.value == -backward.difference.value
+    assert flipped(forward.difference.qualifier) is backward.difference.qualifier
+    if qa is not Qualifier.EXACT or qb is not Qualifier.EXACT:
+        assert not forward.difference.is_exact  # a bound or approximation stays one
+    if rank:
+        assert forward.ratio is None
+        words, back = places_text(forward.difference.value), places_text(backward.difference.value)
+        if words != "level":
+            assert {words.split()[-1], back.split()[-1]} == {"ahead", "behind"}
+            assert words.split()[0] == back.split()[0]
+
+
+def test_a_rank_difference_is_places_ahead_with_no_ratio(tiny: Dataset) -> None:
+    result = compare_metric(tiny, pair(tiny), tiny.indicator("cluster_rank"))
+    latest = result.to_records()[-1]
+    assert (latest["alpha"], latest["beta"]) == (8, 2)
+    assert (latest["difference"], latest["difference_unit"], latest["ratio"]) == (
+        -6,
+        "places ahead",
+        None,
+    )
+    assert places_text(latest["difference"]) == "6 places behind"
+    assert result.to_table().footnotes[0] == (
+        "For ranks, the difference says how many places Alpha is ahead of or behind Beta"
+    )

@@ -269,3 +269,15 @@ def test_each_command_takes_its_formats_and_refuses_the_others(
             assert result.exit_code == 2, fmt
             listed = ", ".join(offered)
             assert result.stderr.startswith("Error: ") and listed in result.stderr, result.stderr
+
+
+def test_machine_formats_carry_the_direction_of_a_computed_bound(tiny_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["--data", str(tiny_path), "compare", "beta", "alpha", "-m", "valid_widgets", "-f", "json"],
+    )
+    assert result.exit_code == 0, result.stderr
+    (record,) = json.loads(result.stdout)
+    assert (record["difference"], record["difference_qualifier"]) == (-1000, "less_than")
+    assert (record["ratio"], record["ratio_qualifier"]) == (0.8, "less_than")
+    assert record["alpha_qualifier"] == "more_than"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipstats.errors import NoDataError
+from ipstats.errors import NoDataError, UsageError
 from ipstats.growth import Growth, PointKind, cagr, cagr_blank_reason, growth
 from ipstats.model import (
     Category,
@@ -252,10 +253,16 @@ def test_change_from_a_bound_is_noted_and_not_checked() -> None:
     )
     records = records_of(dataset)
     row = by_year(records, "observed")[2024]
-    assert row["change"] == 4000
-    assert row["note"] == "from a bound or approximation"
+    assert (row["change"], row["change_qualifier"]) == (4000, "less_than")
+    assert row["change_pct"] == 80
+    assert row["note"] == "less than: from a bound"
     assert row["yoy_check"] is None
-    assert by_year(records, "span")[2024]["note"] == "from a bound or approximation"
+    span = by_year(records, "span")[2024]
+    assert (span["note"], span["change_qualifier"], span["cagr_qualifier"]) == (
+        "less than: from a bound",
+        "less_than",
+        "less_than",
+    )
 
 
 def test_without_a_metric_only_indicators_with_two_points(tiny: Dataset) -> None:
@@ -290,7 +297,8 @@ def test_sources_only_for_the_years_shown(tiny: Dataset) -> None:
             "alpha",
             "widgets_granted",
             {"year_from": 2030},
-            "no widgets_granted for alpha between 2030 and ...",
+            "no widgets_granted for alpha between 2030 and ...; alpha has it for 2021, 2022, "
+            "2024; related indicators with data: valid_widgets, widget_share",
         ),
         ("nation", None, {}, "no indicator with two or more years for nation"),
     ],
@@ -332,3 +340,99 @@ def test_doubling_over_n_years(start: int, years: int) -> None:
     assert span.cagr is not None
     assert math.isclose(span.cagr, (2 ** (1 / years) - 1) * 100, rel_tol=1e-9)
     assert span.change_pct == pytest.approx(100)
+
+
+@given(
+    st.dictionaries(
+        st.tuples(st.integers(min_value=2000, max_value=2012), st.sampled_from(list(Period))),
+        st.tuples(
+            st.integers(min_value=1, max_value=10**6),
+            st.sampled_from(list(Qualifier)),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_no_rate_is_ever_computed_across_a_change_of_period_kind(
+    figures: dict[tuple[int, Period], tuple[int, Qualifier]],
+) -> None:
+    observations = [
+        Observation(
+            "metric",
+            "alpha",
+            year,
+            value,
+            qualifier,
+            period,
+            "src",
+            "p. 1",
+            dt.date(year, 6, 30) if period in (Period.AS_OF, Period.CUMULATIVE) else None,
+        )
+        for (year, period), (value, qualifier) in figures.items()
+    ]
+    dataset = make_dataset(Unit.COUNT, *observations)
+    result = growth(dataset, (CITY,), dataset.indicator("metric"))
+    periods = {(year, period) for year, period in figures}
+    for series in result.series:
+        for p in series.points:
+            if p.change is not None or p.change_pct is not None or p.cagr is not None:
+                assert p.from_year is not None
+                # both ends of every computed change lie in this one series' kind of period
+                assert (p.from_year, series.period) in periods
+                assert (p.year, series.period) in periods
+            if p.kind is PointKind.OBSERVED:
+                assert (p.year, series.period) in periods
+    kinds = {period for _, period in figures}
+    assert {s.period for s in result.series} == kinds
+
+
+def test_a_value_implied_from_a_lower_bound_is_a_lower_bound_rounded_down() -> None:
+    dataset = make_dataset(Unit.COUNT, obs(2024, 410000, 8, qualifier=Qualifier.MORE_THAN))
+    implied = by_year(records_of(dataset), "implied")[2023]
+    assert (implied["value"], implied["qualifier"]) == (370000, "more_than")
+
+
+def test_a_value_implied_from_exact_figures_is_about_to_their_precision() -> None:
+    dataset = make_dataset(Unit.CNY, obs(2021, 7634000000, 98.75))
+    implied = by_year(records_of(dataset), "implied")[2020]
+    assert (implied["value"], implied["qualifier"]) == (3841000000, "about")
+
+
+def test_a_campaign_and_the_calendar_year_are_two_series_and_a_note_says_so() -> None:
+    campaign = Observation(
+        "metric", "alpha", 2021, 1106, Qualifier.EXACT, Period.CAMPAIGN, "src", "p. 1"
+    )
+    dataset = make_dataset(Unit.COUNT, campaign, obs(2023, 4266), obs(2024, 4414))
+    result = growth(dataset, (CITY,), dataset.indicator("metric"))
+    assert [(s.period, s.label) for s in result.series] == [
+        (Period.CAMPAIGN, "campaign"),
+        (Period.YEAR, ""),
+    ]
+    first, second = result.series_tables()
+    assert first.title == "Alpha: Metric (metric, count) [campaign]"
+    assert first.footnotes == ()  # said once, under the last of the series
+    assert second.footnotes == (
+        "alpha metric has 2 series (campaign: 2021; whole place, calendar year: 2023, 2024); "
+        "no change or rate is computed between series",
+    )
+
+
+def test_scope_keeps_the_series_of_one_scope() -> None:
+    def scoped(year: int, value: int, scope: str) -> Observation:
+        return Observation(
+            "metric", "alpha", year, value, Qualifier.EXACT, Period.YEAR, "src", "p", scope=scope
+        )
+
+    dataset = make_dataset(
+        Unit.COUNT,
+        scoped(2021, 127, "combined"),
+        scoped(2023, 50, "demo"),
+        scoped(2023, 150, "pilot"),
+    )
+    result = growth(dataset, (CITY,), dataset.indicator("metric"), scope="pilot")
+    assert [(s.scope, [p.value for p in s.points]) for s in result.series] == [("pilot", [150])]
+    with pytest.raises(UsageError) as caught:
+        growth(dataset, (CITY,), dataset.indicator("metric"), scope="zone")
+    assert str(caught.value) == (
+        "the scope 'zone' matches no scope of metric (scopes: 'combined'; 'demo'; 'pilot')"
+    )

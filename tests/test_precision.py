@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipstats.precision import absolute_change_bounds, agrees, half_unit, relative_change_bounds
+from ipstats.precision import (
+    absolute_change_bounds,
+    agrees,
+    half_unit,
+    relative_change_bounds,
+    round_like,
+    significant_digits,
+)
 
 
 @pytest.mark.parametrize(
@@ -89,3 +96,39 @@ def test_bounds_contain_the_computed_change(previous: int, current: int) -> None
     assert bounds[0] <= computed <= bounds[1]
     # A source that rounds the true change to one decimal is never flagged.
     assert agrees(bounds, round(computed, 1))
+
+
+@pytest.mark.parametrize(
+    ("value", "digits"),
+    [(7634000000, 4), (410000, 2), (2613500, 5), (1500, 4), (20.51, 4), (0, 1)],
+)
+def test_significant_digits(value: float, digits: int) -> None:
+    assert significant_digits(value) == digits
+
+
+@pytest.mark.parametrize(
+    ("value", "like", "direction", "expected"),
+    [
+        (3841006289.4, 7634000000, 0, 3841000000),  # never to the yuan
+        (379629.6, 410000, -1, 370000),  # a lower bound rounds down, and stays true
+        (379629.6, 410000, 1, 380000),  # an upper bound rounds up
+        (2427549.7, 2613500, 0, 2427500),
+        (750.0, 1500, 0, 750),
+        (80.333, 83.5, 0, 80.3),
+    ],
+)
+def test_round_like_the_published_figure(
+    value: float, like: float, direction: int, expected: float
+) -> None:
+    assert round_like(value, like, direction) == expected
+
+
+@given(
+    value=st.floats(min_value=1, max_value=1e12),
+    like=st.integers(min_value=1, max_value=10**12),
+)
+def test_rounding_a_bound_outward_keeps_it_true(value: float, like: int) -> None:
+    # within floating-point noise, which is far below any published precision
+    slack = value * 1e-9
+    assert round_like(value, like, -1) <= value + slack
+    assert value - slack <= round_like(value, like, 1)

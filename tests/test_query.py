@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import HEADER
+from ipstats.datafile import load
 from ipstats.errors import ExitStatus, NoDataError, UsageError
-from ipstats.model import Category, Dataset
+from ipstats.model import Category, Dataset, Period
 from ipstats.query import (
     OBSERVATION_COLUMNS,
     Filter,
+    by_series,
+    choose_scope,
     cities_table,
     indicators_table,
+    missing,
     observations_table,
     parse_year,
-    primary,
+    period_text,
+    related_indicators,
     require,
     select,
     series,
+    series_label,
     show,
     sources_table,
     where,
@@ -125,11 +132,74 @@ def test_series_is_one_city_and_indicator_by_year(tiny: Dataset) -> None:
     assert series(tiny, "widgets_granted", "nation") == ()
 
 
-def test_primary_prefers_the_calendar_figure_of_the_whole_city(tiny: Dataset) -> None:
+def test_by_series_keeps_scopes_and_kinds_of_period_apart(tiny: Dataset) -> None:
     funding = select(tiny, Filter(indicators=("funding_amount",)))
-    chosen = primary(funding)
-    assert list(chosen) == [2025]
-    assert chosen[2025].city == "alpha"  # a year figure beats beta's figure as of a date
+    grouped = by_series(funding)
+    assert [(key, [o.city for o in found]) for key, found in grouped.items()] == [
+        (("", Period.YEAR), ["alpha"]),
+        (("", Period.AS_OF), ["beta"]),
+    ]
+    ranks = by_series(series(tiny, "cluster_rank", "alpha"))
+    assert [[o.year for o in found] for found in ranks.values()] == [[2020, 2021]]
+
+
+def test_series_of_one_year_in_two_scopes_are_two_series(write_dataset) -> None:  # type: ignore[no-untyped-def]
+    dataset = load(write_dataset(HEADER + _TWO_SCOPES)).dataset
+    grouped = by_series(series(dataset, "widgets_granted", "alpha"))
+    assert sorted(grouped) == [
+        ("", Period.CAMPAIGN),
+        ("", Period.CUMULATIVE),
+        ("Zone A", Period.YEAR),
+        ("Zone B", Period.YEAR),
+    ]
+
+
+_TWO_SCOPES = """\
+observations:
+  - {indicator: widgets_granted, city: alpha, year: 2024, value: 30, qualifier: exact, period: year, scope: Zone A, source: src-a, locator: p}
+  - {indicator: widgets_granted, city: alpha, year: 2024, value: 70, qualifier: exact, period: year, scope: Zone B, source: src-a, locator: p}
+  - {indicator: widgets_granted, city: alpha, year: 2023, value: 9, qualifier: exact, period: cumulative, as_of: "2023-04-21", source: src-a, locator: p}
+  - {indicator: widgets_granted, city: alpha, year: 2022, value: 5, qualifier: exact, period: campaign, source: src-a, locator: p}
+"""
+
+
+def test_the_period_is_said_where_it_is_not_the_calendar_year(write_dataset) -> None:  # type: ignore[no-untyped-def]
+    dataset = load(write_dataset(HEADER + _TWO_SCOPES)).dataset
+    by_year = {o.year: o for o in series(dataset, "widgets_granted", "alpha") if o.year != 2024}
+    assert period_text(by_year[2023]) == "to 2023-04-21, running total"
+    assert period_text(by_year[2022]) == "campaign in 2022"
+    zone = next(o for o in series(dataset, "widgets_granted", "alpha") if o.scope == "Zone A")
+    assert period_text(zone) == ""
+    assert series_label(zone) == "Zone A"
+
+
+def test_choose_scope_keeps_matching_scopes_or_lists_them(write_dataset) -> None:  # type: ignore[no-untyped-def]
+    dataset = load(write_dataset(HEADER + _TWO_SCOPES)).dataset
+    found = series(dataset, "widgets_granted", "alpha")
+    assert [o.value for o in choose_scope(found, "zone b", "widgets")] == [70]
+    assert {o.value for o in choose_scope(found, "whole", "widgets")} == {9, 5}
+    assert choose_scope(found, None, "widgets") == found
+    with pytest.raises(UsageError) as caught:
+        choose_scope(found, "Zone C", "widgets", "--scope")
+    assert str(caught.value) == (
+        "--scope 'Zone C' matches no scope of widgets (scopes: 'Zone A'; 'Zone B'; 'whole place')"
+    )
+
+
+def test_missing_names_the_years_held_and_related_indicators(tiny: Dataset) -> None:
+    beta, alpha = tiny.city("beta"), tiny.city("alpha")
+    gone = missing(tiny, beta, tiny.indicator("widget_share"))
+    assert gone.years_held == ()
+    assert gone.line().startswith("beta has no widget_share; related indicators it has: ")
+    later = missing(tiny, alpha, tiny.indicator("widgets_granted"), 2023, 2023)
+    assert later.line().startswith(
+        "alpha has no widgets_granted in 2023; it has it for 2021, 2022, 2024"
+    )
+
+
+def test_related_indicators_share_words_first_then_category_and_unit(tiny: Dataset) -> None:
+    related = related_indicators(tiny, tiny.city("beta"), tiny.indicator("widget_share"))
+    assert related == ("valid_widgets", "widgets_granted")  # share "widget"; nothing else does
 
 
 def test_require_names_the_years_that_exist(tiny: Dataset) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.console import Console
 
+from conftest import HEADER
 from ipstats.compare import compare_metric
+from ipstats.datafile import load
 from ipstats.growth import growth
 from ipstats.model import Dataset
-from ipstats.render import compare_chart, format_number, growth_charts
+from ipstats.render import compare_chart, format_cell, format_number, growth_charts, rich_table
+from ipstats.table import Column, Kind
 
 
 def draw(renderable: object) -> str:
@@ -47,3 +51,66 @@ def test_a_better_rank_draws_a_longer_bar(tiny: Dataset) -> None:
     text = draw(growth_charts(growth(tiny, (tiny.city("alpha"),), tiny.indicator("cluster_rank"))))
     bars = {line.split()[0]: line.count("█") for line in text.splitlines() if line[:4].isdigit()}
     assert bars["2021"] > bars["2020"]  # 8th is better than 9th
+
+
+@pytest.mark.parametrize(
+    ("column", "record", "shown"),
+    [
+        (
+            Column("d", "D", Kind.CHANGE, qualifier_key="q"),
+            {"d": -9478, "q": "less_than"},
+            "< -9,478",
+        ),
+        (Column("d", "D", Kind.CHANGE, qualifier_key="q"), {"d": 10, "q": "exact"}, "+10"),
+        (
+            Column("p", "P", Kind.PERCENT, qualifier_key="q"),
+            {"p": -13.1333, "q": "at_most"},
+            "<= -13.13%",
+        ),
+        (Column("r", "R", Kind.RATIO, qualifier_key="q"), {"r": 0.41853, "q": "about"}, "~ 0.419"),
+        (
+            Column("d", "D", Kind.CHANGE, unit_key="u"),
+            {"d": -3, "u": "places ahead"},
+            "3 places behind",
+        ),
+        (
+            Column("d", "D", Kind.CHANGE, unit_key="u"),
+            {"d": 1, "u": "places ahead"},
+            "1 place ahead",
+        ),
+        (Column("d", "D", Kind.CHANGE, unit_key="u"), {"d": 0, "u": "places ahead"}, "level"),
+        (Column("d", "D", Kind.CHANGE, unit_key="u"), {"d": 1, "u": "places up"}, "1 place up"),
+        (Column("d", "D", Kind.CHANGE, unit_key="u"), {"d": -2, "u": "places up"}, "2 places down"),
+    ],
+)
+def test_computed_values_show_their_qualifier_and_places_their_direction(
+    column: Column, record: dict[str, object], shown: str
+) -> None:
+    assert format_cell(column, record) == shown
+
+
+def test_a_title_is_never_broken_to_a_narrow_table_s_width(tiny: Dataset) -> None:
+    result = compare_metric(
+        tiny, (tiny.city("alpha"), tiny.city("beta")), tiny.indicator("widget_share")
+    )
+    text = draw(rich_table(result.to_table()))
+    assert text.splitlines()[0].rstrip() == "Widget share (widget_share)"
+
+
+def test_a_chart_draws_every_series_of_the_year_named(write_dataset) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        HEADER
+        + """\
+observations:
+  - {indicator: widgets_granted, city: beta, year: 2024, value: 37, qualifier: exact, period: year, scope: Zone A, source: src-a, locator: p}
+  - {indicator: widgets_granted, city: beta, year: 2024, value: 13, qualifier: exact, period: year, scope: Zone B, source: src-a, locator: p}
+  - {indicator: widgets_granted, city: alpha, year: 2023, value: 5, qualifier: exact, period: year, source: src-a, locator: p}
+"""
+    )
+    dataset = load(write_dataset(text)).dataset
+    cities = (dataset.city("alpha"), dataset.city("beta"))
+    drawn = draw(
+        compare_chart(compare_metric(dataset, cities, dataset.indicator("widgets_granted")))
+    )
+    bars = [line for line in drawn.splitlines() if "█" in line and "observed" not in line]
+    assert [line.split("█")[0].rstrip() for line in bars] == ["Beta (Zone A)", "Beta (Zone B)"]

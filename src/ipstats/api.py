@@ -54,12 +54,29 @@ class Data:
         return query.show(self.dataset, name)
 
     def compare(
-        self, *cities: str, metric: str | None = None, year: int | str | None = None
+        self,
+        *cities: str,
+        metric: str | None = None,
+        year: int | str | None = None,
+        start: int | str | None = None,
+        end: int | str | None = None,
+        category: Category | str | None = None,
+        scope: str | None = None,
     ) -> _compare.Comparison:
-        """Cities side by side on one metric, or on every indicator they share."""
+        """Cities side by side on one metric, or on every indicator they share; ``missing`` on
+        the result names the cities without data."""
         found = resolve.cities(self.dataset, list(cities))
         indicator = resolve.indicator_if_named(self.dataset, metric)
-        return _compare.compare(self.dataset, found, indicator, year)
+        return _compare.compare(
+            self.dataset,
+            found,
+            indicator,
+            year,
+            start=start,
+            end=end,
+            category=category,
+            scope=scope,
+        )
 
     def growth(
         self,
@@ -68,11 +85,12 @@ class Data:
         start: int | str | None = None,
         end: int | str | None = None,
         implied: bool = True,
+        scope: str | None = None,
     ) -> _growth.Growth:
         """Year-on-year and span growth with CAGR for one metric or every series."""
         found = resolve.cities(self.dataset, list(cities))
         indicator = resolve.indicator_if_named(self.dataset, metric)
-        return _growth.growth(self.dataset, found, indicator, start, end, implied)
+        return _growth.growth(self.dataset, found, indicator, start, end, implied, scope=scope)
 
 
 def load(path: str | Path | None = None) -> Data:

@@ -392,6 +392,7 @@ _FLAGS = Terms(
     output_file="-o FILE",
     output_directory="-o DIRECTORY",
     wide="--wide",
+    scope="--scope",
 )
 
 
@@ -567,6 +568,18 @@ def compare(
     ],
     metric: MetricOpt = None,
     year: YearOpt = None,
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
+    category: CategoryOpt = None,
+    scope: Annotated[
+        str | None,
+        typer.Option(
+            "--scope",
+            help="Only the metric's figures whose scope contains this text ('whole' for none).",
+            show_default=False,
+            callback=_text_value,
+        ),
+    ] = None,
     fmt: FormatOpt = None,
     chart: ChartOpt = False,
 ) -> None:
@@ -581,8 +594,9 @@ def compare(
         raise UsageError("--chart needs --metric: a chart shows one metric")
     ds = _state(ctx).dataset()
     found, indicator = resolve.cities(ds, cities), resolve.indicator_if_named(ds, metric)
-    result = side_by_side(ds, found, indicator, year, _FLAGS)
+    result = side_by_side(ds, found, indicator, year, _FLAGS, year_from, year_to, category, scope)
     _emit(ctx, [result.to_table()], fmt, chart=partial(_draw_compare, result) if chart else None)
+    _said(result.notes())
 
 
 @app.command()
@@ -597,6 +611,15 @@ def growth(
     metric: MetricOpt = None,
     year_from: FromOpt = None,
     year_to: ToOpt = None,
+    scope: Annotated[
+        str | None,
+        typer.Option(
+            "--scope",
+            help="Only the metric's figures whose scope contains this text ('whole' for none).",
+            show_default=False,
+            callback=_text_value,
+        ),
+    ] = None,
     no_implied: Annotated[
         bool, typer.Option("--no-implied", help="Hide values implied by a stated growth rate.")
     ] = False,
@@ -612,9 +635,16 @@ def growth(
 
     ds = _state(ctx).dataset()
     found, indicator = resolve.cities(ds, cities), resolve.indicator_if_named(ds, metric)
-    result = compute(ds, found, indicator, year_from, year_to, not no_implied, _FLAGS)
+    result = compute(ds, found, indicator, year_from, year_to, not no_implied, _FLAGS, scope)
     picture = partial(_draw_growth, result) if chart else None
     _emit(ctx, [result.to_table()], fmt, chart=picture, human=result.series_tables())
+    _said(result.notes())
+
+
+def _said(notes: Iterable[str]) -> None:
+    """What a result says beside its table (a place without data), one line each on stderr."""
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
 
 
 def _export_format(text: str) -> Format:

@@ -1,4 +1,10 @@
-"""Comparing cities: one metric across years, or every shared indicator in a common year."""
+"""Comparing cities: one metric across years, or every shared indicator in a common year.
+
+Each place's figures stay in their series (scope and kind of period). In a year where every
+place has at most one figure, the places share a row; the difference and ratio are given when
+their kinds of period match, as bounds where a figure is a bound. A place with several series
+in a year gets a row per series, labelled, with no difference or ratio.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ipstats import bounds, resolve
+from ipstats.bounds import Qualified
 from ipstats.errors import NoDataError, UsageError
-from ipstats.model import City, Dataset, Indicator, Number, Observation
+from ipstats.model import Category, City, Dataset, Indicator, Observation, Unit
 from ipstats.query import (
-    parse_year,
-    primary,
+    Filter,
+    Missing,
+    choose_scope,
+    missing,
+    nothing_found,
+    period_text,
     reported_yoy_text,
-    series,
+    scope_text,
+    select,
+    series_label,
     source_lines,
-    years_text,
+    year_range,
 )
 from ipstats.resolve import known_cities
 from ipstats.table import Column, Kind, Table
@@ -22,39 +36,59 @@ from ipstats.terms import PLAIN, Terms
 
 SCOPE_MARK = "†"
 PERIOD_MARK = "‡"
-BOUND_MARK = "≈"
+SERIES_MARK = "§"
+
+PLACES_AHEAD = "places ahead"
+
+
+def difference_unit(unit: Unit) -> str:
+    """What a difference is counted in: places for ranks, percentage points for percents."""
+    return {Unit.RANK: PLACES_AHEAD, Unit.PERCENT: "pp"}.get(unit, unit.value)
 
 
 @dataclass(frozen=True, slots=True)
 class ComparedRow:
-    """One indicator in one year across the compared cities (None where a city has no value)."""
+    """One indicator in one year across the compared cities (None where a city has no value).
+
+    ``difference`` is the first city minus the second, except for ranks, where it is how many
+    places the first is ahead of the second (negative: behind). Both it and ``ratio`` carry the
+    qualifier the values give them; neither is given across kinds of period, for ranks (ratio),
+    or where the values' bounds point opposite ways.
+    """
 
     indicator: Indicator
     year: int
     values: tuple[Observation | None, ...]
-    difference: Number | None  # first city minus second
-    ratio: float | None  # first city over second
-    bounded: bool  # difference/ratio rest on a bound or an approximation
+    difference: Qualified | None
+    ratio: Qualified | None
     scope_differs: bool
     period_differs: bool
+    label: str = ""  # the series a row shows, where it is not the plain one
+    several: bool = False  # a city has several series this year: this row is one of them
+    unbounded: bool = False  # values bound in opposite directions: nothing to compute
 
     @property
     def marks(self) -> str:
         return (
             (SCOPE_MARK if self.scope_differs else "")
             + (PERIOD_MARK if self.period_differs else "")
-            + (BOUND_MARK if self.bounded else "")
+            + (SERIES_MARK if self.several else "")
         )
 
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """The result of a comparison; ``to_table`` gives what renderers and exporters show."""
+    """The result of a comparison; ``to_table`` gives what renderers and exporters show.
+
+    ``missing`` names each city that has no figure for the metric in the years asked for.
+    """
 
     cities: tuple[City, ...]
     rows: tuple[ComparedRow, ...]
     metric: Indicator | None
     sources: tuple[str, ...]
+    missing: tuple[Missing, ...] = ()
+    scope_term: str = PLAIN.scope
 
     def to_records(self) -> list[dict[str, Any]]:
         return self.to_table().records()
@@ -62,6 +96,10 @@ class Comparison:
     def to_pandas(self) -> Any:
         """The rows as a pandas DataFrame (needs the optional pandas extra)."""
         return self.to_table().to_pandas()
+
+    def notes(self) -> tuple[str, ...]:
+        """What a reader must be told beside the table: the places without data."""
+        return tuple(m.line() for m in self.missing)
 
     def to_table(self) -> Table:
         columns = [Column("indicator", "Indicator"), Column("year", "Year", Kind.INTEGER)]
@@ -73,10 +111,25 @@ class Comparison:
             ]
         columns += [
             Column("unit", "Unit"),
-            Column("difference", "Difference", Kind.CHANGE),
-            Column("ratio", "Ratio", Kind.RATIO),
+            Column(
+                "difference",
+                "Difference",
+                Kind.CHANGE,
+                qualifier_key="difference_qualifier",
+                unit_key="difference_unit",
+            ),
+            Column("difference_qualifier", "Difference qualifier"),
+            Column("difference_unit", "Difference unit"),
+            Column("ratio", "Ratio", Kind.RATIO, qualifier_key="ratio_qualifier"),
+            Column("ratio_qualifier", "Ratio qualifier"),
             Column("marks", "Notes"),
+            Column("series", "Series"),
         ]
+        for city in self.cities:
+            columns += [
+                Column(f"{city.id}_scope", f"{city.name} scope"),
+                Column(f"{city.id}_period", f"{city.name} period"),
+            ]
         rows = []
         for row in self.rows:
             record: dict[str, Any] = {
@@ -88,20 +141,30 @@ class Comparison:
                 record[city.id] = o.value if o else None
                 record[f"{city.id}_qualifier"] = o.qualifier.value if o else None
                 record[f"{city.id}_source"] = o.source if o else None
-            record["difference"] = row.difference
-            record["ratio"] = row.ratio
+                record[f"{city.id}_scope"] = (o.scope or None) if o else None
+                record[f"{city.id}_period"] = o.period_label if o else None
+            record["difference"] = row.difference.value if row.difference else None
+            record["difference_qualifier"] = (
+                row.difference.qualifier.value if row.difference else None
+            )
+            record["difference_unit"] = (
+                difference_unit(row.indicator.unit) if row.difference else None
+            )
+            record["ratio"] = row.ratio.value if row.ratio else None
+            record["ratio_qualifier"] = row.ratio.qualifier.value if row.ratio else None
             record["marks"] = row.marks or None
+            record["series"] = row.label or None
             rows.append(record)
         title = "Comparison" if self.metric is None else f"{self.metric.name} ({self.metric.id})"
         return Table(
             title=title,
             columns=tuple(columns),
             rows=tuple(rows),
-            footnotes=(self._difference_note(), *self.footnotes(), *self._source_notes()),
+            footnotes=(*self._difference_note(), *self.footnotes(), *self._source_notes()),
             sources=self.sources,
             hidden=frozenset(
-                {f"{c.id}_qualifier" for c in self.cities}
-                | {f"{c.id}_source" for c in self.cities}
+                {f"{c.id}_{part}" for c in self.cities for part in _PER_CITY_HIDDEN}
+                | {"difference_qualifier", "difference_unit", "ratio_qualifier"}
                 | ({"indicator"} if self.metric else set())
             ),
         )
@@ -110,21 +173,31 @@ class Comparison:
         notes = []
         for row in self.rows:
             observed = [(c, o) for c, o in zip(self.cities, row.values, strict=True) if o]
+            where = f"{row.indicator.id} {row.year}"
             if row.scope_differs:
-                scopes = "; ".join(f"{c.name}: {o.scope or 'whole city'}" for c, o in observed)
-                notes.append(
-                    f"{SCOPE_MARK} {row.indicator.id} {row.year}: coverage differs ({scopes})"
-                )
+                scopes = "; ".join(f"{c.name}: {scope_text(o.scope)}" for c, o in observed)
+                notes.append(f"{SCOPE_MARK} {where}: coverage differs ({scopes})")
             if row.period_differs:
-                periods = "; ".join(f"{c.name}: {o.period_label}" for c, o in observed)
-                notes.append(
-                    f"{PERIOD_MARK} {row.indicator.id} {row.year}: periods differ ({periods})"
+                periods = "; ".join(
+                    f"{c.name}: {period_text(o) or 'calendar year'}" for c, o in observed
                 )
-            if row.bounded:
                 notes.append(
-                    f"{BOUND_MARK} {row.indicator.id} {row.year}: a value is a bound or an approximation, "
-                    "so the difference and ratio are too"
+                    f"{PERIOD_MARK} {where}: periods differ ({periods}); "
+                    "no difference or ratio across them"
                 )
+            if row.unbounded:
+                notes.append(
+                    f"{where}: the values are bounds pointing opposite ways, "
+                    "so no difference or ratio follows from them"
+                )
+        notes += self._several_notes()
+        if any(
+            r.difference is not None and bounds.is_bound(r.difference.qualifier) for r in self.rows
+        ):
+            notes.append(
+                "a difference or ratio from a bound is itself a bound: "
+                "< means the true figure is lower, > higher"
+            )
         yoys = [
             f"{c.name} {row.year}: the source reports {reported_yoy_text(o)} year on year"
             for row in self.rows
@@ -133,9 +206,35 @@ class Comparison:
         ]
         return tuple(notes) + tuple(yoys)
 
-    def _difference_note(self) -> str:
+    def _several_notes(self) -> list[str]:
+        seen: dict[tuple[str, str, int], list[str]] = {}
+        for row in self.rows:
+            if not row.several:
+                continue
+            for city, o in zip(self.cities, row.values, strict=True):
+                if o is not None:
+                    key = (city.name, row.indicator.id, row.year)
+                    seen.setdefault(key, []).append(series_label(o) or scope_text(""))
+        return [
+            f"{SERIES_MARK} {name} has {len(labels)} series of {indicator} in {year} "
+            f"({'; '.join(labels)}): each has its row, with no difference or ratio; "
+            f"{self.scope_term} chooses one"
+            for (name, indicator, year), labels in seen.items()
+        ]
+
+    def _difference_note(self) -> tuple[str, ...]:
+        if not any(r.difference is not None or r.ratio is not None for r in self.rows):
+            return ()
         first, second = self.cities[0].name, self.cities[1].name
-        return f"Difference = {first} − {second}; ratio = {first} ÷ {second}"
+        parts = []
+        units = {r.indicator.unit for r in self.rows if r.difference is not None}
+        if units - {Unit.RANK}:
+            parts.append(f"Difference = {first} − {second}; ratio = {first} ÷ {second}")
+        if Unit.RANK in units:
+            parts.append(
+                f"For ranks, the difference says how many places {first} is ahead of or behind {second}"
+            )
+        return tuple(parts)
 
     def _source_notes(self) -> tuple[str, ...]:
         """Which document each city's figures come from (a terminal has no room for a column)."""
@@ -146,7 +245,9 @@ class Comparison:
                 o = row.values[index]
                 if o is not None:
                     label = str(row.year) if self.metric else f"{row.indicator.id}"
-                    by_source.setdefault(o.source, []).append(label)
+                    labels = by_source.setdefault(o.source, [])
+                    if label not in labels:
+                        labels.append(label)
             if len(by_source) == 1:
                 lines.append(f"{city.name} figures: {next(iter(by_source))}")
             elif by_source:
@@ -157,22 +258,79 @@ class Comparison:
         return tuple(lines)
 
 
-def _pair(indicator: Indicator, year: int, values: tuple[Observation | None, ...]) -> ComparedRow:
+_PER_CITY_HIDDEN = ("qualifier", "source", "scope", "period")
+
+
+def _qualified(o: Observation) -> Qualified:
+    return Qualified(o.value, o.qualifier)
+
+
+def _pair(
+    indicator: Indicator,
+    year: int,
+    values: tuple[Observation | None, ...],
+    cities: tuple[City, ...],
+) -> ComparedRow:
+    """One row of the cities' single figures in a year, with difference and ratio if they mean
+    something."""
     first, second = values[0], values[1]
-    difference: Number | None = None
-    ratio: float | None = None
-    if first is not None and second is not None:
-        difference = first.value - second.value
-        ratio = first.value / second.value if second.value else None
     present = [o for o in values if o is not None]
-    bounded = difference is not None and not (
-        first and first.qualifier.is_exact and second and second.qualifier.is_exact
-    )
     scope_differs = len(present) > 1 and len({o.scope for o in present}) > 1
     period_differs = len(present) > 1 and len({o.period_label for o in present}) > 1
+    difference: Qualified | None = None
+    ratio: Qualified | None = None
+    unbounded = False
+    if first is not None and second is not None and not period_differs:
+        a, b = _qualified(first), _qualified(second)
+        if indicator.unit is Unit.RANK:
+            difference = bounds.subtract(b, a)  # places ahead: a smaller rank is better
+        else:
+            difference = bounds.subtract(a, b)
+            ratio = bounds.divide(a, b)
+        unbounded = difference is None
+    label = ""
+    if not (scope_differs or period_differs):
+        label = "; ".join(
+            f"{c.name}: {series_label(o)}"
+            for c, o in zip(cities, values, strict=True)
+            if o is not None and series_label(o)
+        )
     return ComparedRow(
-        indicator, year, values, difference, ratio, bounded, scope_differs, period_differs
+        indicator,
+        year,
+        values,
+        difference,
+        ratio,
+        scope_differs,
+        period_differs,
+        label,
+        unbounded=unbounded,
     )
+
+
+def _year_rows(
+    indicator: Indicator,
+    year: int,
+    found: Sequence[Sequence[Observation]],
+    cities: tuple[City, ...],
+) -> list[ComparedRow]:
+    """The rows of one year: one shared row, or one per series where a city has several."""
+    if all(len(f) <= 1 for f in found):
+        return [_pair(indicator, year, tuple(f[0] if f else None for f in found), cities)]
+    rows = []
+    for index, (city, observations) in enumerate(zip(cities, found, strict=True)):
+        for o in observations:
+            values = tuple(o if i == index else None for i in range(len(cities)))
+            label = f"{city.name}: {series_label(o) or scope_text('')}"
+            rows.append(ComparedRow(indicator, year, values, None, None, False, False, label, True))
+    return rows
+
+
+def _by_year(observations: Sequence[Observation]) -> dict[int, list[Observation]]:
+    years: dict[int, list[Observation]] = {}
+    for o in observations:
+        years.setdefault(o.year, []).append(o)
+    return years
 
 
 def compare(
@@ -181,60 +339,114 @@ def compare(
     indicator: Indicator | None = None,
     pinned: int | str | None = None,
     terms: Terms = PLAIN,
+    start: int | str | None = None,
+    end: int | str | None = None,
+    category: Category | str | None = None,
+    scope: str | None = None,
 ) -> Comparison:
     """Cities side by side on one metric, or on every indicator they share.
 
-    ``pinned`` (a year, as a number or digits) keeps only that year; ``terms`` names it in
-    the UsageError raised when it is not a year.
+    ``pinned`` (a year, as a number or digits) keeps only that year, ``start`` and ``end``
+    bound the years, ``category`` keeps the indicators of one category and ``scope`` the
+    figures whose scope contains it (needs a metric); ``terms`` names them in the UsageError
+    raised when they cannot be.
     """
     if len(cities) < 2:
         raise UsageError(f"compare needs at least two cities (known: {known_cities(dataset)})")
-    chosen, when = tuple(cities), parse_year(pinned, terms.year)
+    first, last = year_range(pinned, start, end, terms)
+    chosen = tuple(cities)
+    kind = resolve.category(category) if category is not None else None
     if indicator is None:
-        return compare_all(dataset, chosen, when)
-    return compare_metric(dataset, chosen, indicator, when)
+        if scope is not None:
+            raise UsageError(f"{terms.scope} needs a metric: scopes belong to one indicator")
+        return compare_all(dataset, chosen, first, last, kind)
+    if kind is not None and indicator.category is not kind:
+        raise UsageError(
+            f"{indicator.id} is in the category {indicator.category.value}, not {kind.value}"
+        )
+    return compare_metric(dataset, chosen, indicator, first, last, scope, terms)
 
 
 def compare_metric(
-    dataset: Dataset, cities: tuple[City, ...], indicator: Indicator, year: int | None = None
+    dataset: Dataset,
+    cities: tuple[City, ...],
+    indicator: Indicator,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    scope: str | None = None,
+    terms: Terms = PLAIN,
 ) -> Comparison:
-    """Every year any of the cities has the metric (or just ``year``), side by side."""
-    per_city = [primary(series(dataset, indicator.id, city.id)) for city in cities]
-    years = sorted({y for found in per_city for y in found})
+    """Every year any of the cities has the metric (in the years asked for), side by side."""
+    found = select(
+        dataset,
+        Filter(
+            cities=tuple(c.id for c in cities),
+            indicators=(indicator.id,),
+            year_from=year_from,
+            year_to=year_to,
+        ),
+    )
+    found = choose_scope(found, scope, indicator.id, terms.scope) if found else found
+    per_city = [_by_year([o for o in found if o.city == c.id]) for c in cities]
+    absent = tuple(
+        missing(dataset, c, indicator, year_from, year_to, scope)
+        for c, years in zip(cities, per_city, strict=True)
+        if not years
+    )
+    years = sorted({y for found_years in per_city for y in found_years})
     if not years:
-        raise NoDataError(f"no {indicator.id} for {' or '.join(c.id for c in cities)}")
-    if year is not None:
-        if year not in years:
-            held = "; ".join(
-                f"{c.id} has it for {years_text(found)}"
-                for c, found in zip(cities, per_city, strict=True)
-                if found
-            )
-            raise NoDataError(
-                f"no {indicator.id} for {', '.join(c.id for c in cities)} in {year}; {held}"
-            )
-        years = [year]
-    rows = tuple(_pair(indicator, y, tuple(found.get(y) for found in per_city)) for y in years)
+        raise NoDataError(nothing_found(absent))
+    rows = tuple(
+        row
+        for y in years
+        for row in _year_rows(indicator, y, [f.get(y, []) for f in per_city], cities)
+    )
     used = [o.source for row in rows for o in row.values if o]
-    return Comparison(cities, rows, indicator, source_lines(dataset, used))
+    return Comparison(
+        cities, rows, indicator, source_lines(dataset, used), absent, scope_term=terms.scope
+    )
 
 
-def compare_all(dataset: Dataset, cities: tuple[City, ...], year: int | None = None) -> Comparison:
-    """Every indicator all the cities have in a common year: the latest such year, or ``year``."""
-    rows = []
-    for indicator in dataset.indicators:
-        per_city = [primary(series(dataset, indicator.id, c.id)) for c in cities]
-        common = set.intersection(*(set(found) for found in per_city))
-        if year is not None:
-            common &= {year}
+def compare_all(
+    dataset: Dataset,
+    cities: tuple[City, ...],
+    year_from: int | None = None,
+    year_to: int | None = None,
+    category: Category | None = None,
+) -> Comparison:
+    """Every indicator all the cities have in a common year: the latest such year in the years
+    asked for."""
+    rows: list[ComparedRow] = []
+    where = Filter(
+        cities=tuple(c.id for c in cities),
+        year_from=year_from,
+        year_to=year_to,
+        category=category,
+    )
+    by_indicator: dict[str, list[Observation]] = {}
+    for o in select(dataset, where):
+        by_indicator.setdefault(o.indicator, []).append(o)
+    for indicator_id, observations in by_indicator.items():
+        per_city = [_by_year([o for o in observations if o.city == c.id]) for c in cities]
+        common = set.intersection(*(set(years) for years in per_city))
         if common:
-            chosen = max(common)
-            rows.append(_pair(indicator, chosen, tuple(found[chosen] for found in per_city)))
+            year = max(common)
+            indicator = dataset.indicator(indicator_id)
+            rows += _year_rows(indicator, year, [f[year] for f in per_city], cities)
     if not rows:
         names = " and ".join(c.id for c in cities)
-        when = f" in {year}" if year is not None else " in any common year"
+        span = (
+            f" in {year_from}"
+            if year_from is not None and year_from == year_to
+            else (
+                f" between {year_from or '...'} and {year_to or '...'}"
+                if year_from is not None or year_to is not None
+                else " in any common year"
+            )
+        )
+        what = f"{category.value} indicator" if category is not None else "indicator"
         raise NoDataError(
-            f"{names} share no indicator{when}; try `ipstats show CITY` to see what each has"
+            f"{names} share no {what}{span}; try `ipstats show CITY` to see what each has"
         )
     rows.sort(key=lambda r: (r.indicator.category, r.indicator.id))
     used = [o.source for row in rows for o in row.values if o]

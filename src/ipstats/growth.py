@@ -12,10 +12,37 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from ipstats import bounds
+from ipstats.bounds import Qualified
 from ipstats.errors import NoDataError, UsageError
-from ipstats.model import ChangeKind, City, Dataset, Indicator, Number, Observation, Qualifier, Unit
-from ipstats.precision import absolute_change_bounds, agrees, relative_change_bounds
-from ipstats.query import Filter, primary, reported_yoy_text, select, source_lines, year_range
+from ipstats.model import (
+    ChangeKind,
+    City,
+    Dataset,
+    Indicator,
+    Number,
+    Observation,
+    Period,
+    Qualifier,
+    Unit,
+)
+from ipstats.precision import absolute_change_bounds, agrees, relative_change_bounds, round_like
+from ipstats.query import (
+    Filter,
+    Missing,
+    SeriesKey,
+    by_series,
+    choose_scope,
+    missing,
+    nothing_found,
+    period_text,
+    reported_yoy_text,
+    select,
+    series_name,
+    source_lines,
+    year_range,
+    years_text,
+)
 from ipstats.resolve import known_cities
 from ipstats.table import Column, Kind, Table
 from ipstats.terms import PLAIN, Terms
@@ -50,16 +77,33 @@ def relative_change(previous: Number, current: Number) -> float | None:
     return (current / previous - 1) * 100 if previous > 0 else None
 
 
-def implied_previous(observation: Observation) -> Number | None:
-    """The previous year's value that this observation's stated growth implies."""
+def implied_previous(observation: Observation) -> Qualified | None:
+    """The previous year's value that this observation's stated growth implies, qualified.
+
+    A bound implies a bound (from "more than 410,000" after +8%: more than 379,629); exact
+    figures imply an approximation, as the stated rate is rounded.
+    """
     yoy = observation.yoy
     if yoy is None:
         return None
+    current = Qualified(observation.value, observation.qualifier)
     if yoy.kind is ChangeKind.ABSOLUTE:
-        return observation.value - yoy.value
-    if yoy.value <= -100:
+        found = bounds.subtract(current, Qualified(yoy.value, yoy.qualifier))
+    else:
+        if yoy.value <= -100:
+            return None
+        found = bounds.divide(current, Qualified(1 + yoy.value / 100, yoy.qualifier))
+    if found is None:
         return None
-    return observation.value / (1 + yoy.value / 100)
+    if found.is_exact:
+        return Qualified(found.value, Qualifier.ABOUT)
+    return found
+
+
+def _shown_like(found: Qualified, like: Number) -> Qualified:
+    """A derived value to the precision of the published one, rounded outward for a bound."""
+    direction = {bounds.Side.ABOVE: -1, bounds.Side.BELOW: 1}.get(bounds.side(found.qualifier), 0)
+    return Qualified(round_like(found.value, like, direction), found.qualifier)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,21 +119,53 @@ class GrowthPoint:
     reported: Observation | None = None  # the observation carrying a stated change
     disagrees: bool = False
     note: str = ""
+    change_qualifier: Qualifier | None = None  # how change, change_pct and cagr are known
+    period: str = ""  # the period in words where it is not the calendar year
 
 
 @dataclass(frozen=True, slots=True)
 class Series:
+    """One series: a city's figures of one indicator in one scope and kind of period."""
+
     city: City
     indicator: Indicator
     points: tuple[GrowthPoint, ...]
+    scope: str = ""
+    period: Period = Period.YEAR
+    sources: tuple[str, ...] = ()  # the ids of the documents its figures come from
+
+    @property
+    def label(self) -> str:
+        """The scope and kind of period where they are not the whole place's calendar year."""
+        return series_name((self.scope, self.period))
 
 
-def _change(unit: Unit, previous: Number, current: Number) -> tuple[Number, float | None]:
+def _change(
+    unit: Unit, previous: Observation, current: Observation
+) -> tuple[Qualified | None, Qualified | None]:
+    """The change from previous to current and the relative change, each qualified; None
+    where it means nothing (relative change of ranks and percents) or bounds cannot give it."""
+    before, after = (
+        Qualified(previous.value, previous.qualifier),
+        Qualified(current.value, current.qualifier),
+    )
     if unit is Unit.RANK:
-        return previous - current, None  # places up
+        return bounds.subtract(before, after), None  # places up
     if unit is Unit.PERCENT:
-        return current - previous, None
-    return current - previous, relative_change(previous, current)
+        return bounds.subtract(after, before), None
+    relative = bounds.relative_change(before, after) if previous.value > 0 else None
+    return bounds.subtract(after, before), relative
+
+
+def _caveat(change: Qualified | None) -> str:
+    """What the note says about a change computed from bounds or approximations."""
+    if change is None:
+        return "no change: the values are bounds pointing opposite ways"
+    if bounds.is_bound(change.qualifier):
+        return f"{bounds.WORDS[change.qualifier]}: from a bound"
+    if change.qualifier is Qualifier.ABOUT:
+        return "about: from an approximation"
+    return ""
 
 
 def _disagrees(previous: Observation, current: Observation) -> bool:
@@ -97,10 +173,10 @@ def _disagrees(previous: Observation, current: Observation) -> bool:
     if yoy is None:
         return False
     if yoy.kind is ChangeKind.PERCENT:
-        bounds = relative_change_bounds(previous.value, current.value)
+        found = relative_change_bounds(previous.value, current.value)
     else:
-        bounds = absolute_change_bounds(previous.value, current.value)
-    return bounds is not None and not agrees(bounds, yoy.value)
+        found = absolute_change_bounds(previous.value, current.value)
+    return found is not None and not agrees(found, yoy.value)
 
 
 def build_series(
@@ -110,80 +186,96 @@ def build_series(
     year_from: int | None = None,
     year_to: int | None = None,
     implied: bool = True,
-) -> Series:
-    found = primary(
-        select(
-            dataset,
-            Filter(
-                cities=(city.id,), indicators=(indicator.id,), year_from=year_from, year_to=year_to
-            ),
-        )
+    scope: str | None = None,
+    terms: Terms = PLAIN,
+) -> tuple[Series, ...]:
+    """The city's series of the indicator, one per scope and kind of period, in the years asked
+    for; changes and rates are computed only within a series."""
+    found = select(
+        dataset,
+        Filter(cities=(city.id,), indicators=(indicator.id,), year_from=year_from, year_to=year_to),
     )
-    observed = [found[y] for y in sorted(found)]
+    if scope is not None and found:
+        found = choose_scope(found, scope, f"{indicator.id} for {city.id}", terms.scope)
+    return tuple(
+        _one_series(city, indicator, key, observed, year_from, implied)
+        for key, observed in by_series(found).items()
+    )
+
+
+def _one_series(
+    city: City,
+    indicator: Indicator,
+    key: SeriesKey,
+    observed: tuple[Observation, ...],
+    year_from: int | None,
+    implied: bool,
+) -> Series:
+    years = {o.year for o in observed}
     points: list[GrowthPoint] = []
     unit = indicator.unit
-    previous_point: GrowthPoint | None = None
-    previous_obs: Observation | None = None
+    previous: Observation | None = None
     for o in observed:
-        if (
-            implied
-            and o.yoy is not None
-            and (o.year - 1) not in found
-            and (year_from is None or o.year - 1 >= year_from)
-        ):
+        if implied and (o.year - 1) not in years and (year_from is None or o.year - 1 >= year_from):
             value = implied_previous(o)
             if value is not None:
-                value = _same_precision(value, o.value)
+                shown = _shown_like(value, o.value)
                 points.append(
                     GrowthPoint(
                         PointKind.IMPLIED,
                         o.year - 1,
-                        value,
-                        Qualifier.ABOUT,
+                        shown.value,
+                        shown.qualifier,
                         note=f"implied by {o.year}'s stated {reported_yoy_text(o)}",
                     )
                 )
-        bounded = previous_obs is not None and not (
-            previous_obs.qualifier.is_exact and o.qualifier.is_exact
-        )
-        rescoped = previous_obs is not None and previous_obs.scope != o.scope
-        if previous_obs is not None and previous_point is not None:
-            change, change_pct = _change(unit, previous_obs.value, o.value)
-            consecutive = previous_obs.year == o.year - 1
-            disagrees = consecutive and not bounded and not rescoped and _disagrees(previous_obs, o)
-            caveats = ["from a bound or approximation"] if bounded else []
-            if rescoped:
-                caveats.append(_rescoped_note(previous_obs, o))
-            point = GrowthPoint(
-                PointKind.OBSERVED,
-                o.year,
-                o.value,
-                o.qualifier,
-                previous_obs.year,
-                change,
-                change_pct,
-                None,
-                o if o.yoy else None,
-                disagrees,
-                "; ".join(caveats),
+        reported = o if o.yoy else None
+        if previous is None:
+            points.append(
+                GrowthPoint(
+                    PointKind.OBSERVED,
+                    o.year,
+                    o.value,
+                    o.qualifier,
+                    reported=reported,
+                    period=period_text(o),
+                )
             )
         else:
-            point = GrowthPoint(
-                PointKind.OBSERVED, o.year, o.value, o.qualifier, reported=o if o.yoy else None
+            change, relative = _change(unit, previous, o)
+            exact = change is not None and change.is_exact
+            consecutive = previous.year == o.year - 1
+            points.append(
+                GrowthPoint(
+                    PointKind.OBSERVED,
+                    o.year,
+                    o.value,
+                    o.qualifier,
+                    previous.year,
+                    change.value if change else None,
+                    relative.value if relative else None,
+                    None,
+                    reported,
+                    consecutive and exact and _disagrees(previous, o),
+                    _caveat(change),
+                    change.qualifier if change else None,
+                    period_text(o),
+                )
             )
-        points.append(point)
-        previous_obs, previous_point = o, point
+        previous = o
     if len(observed) >= 2:
         first, last = observed[0], observed[-1]
         span = last.year - first.year
-        change, change_pct = _change(unit, first.value, last.value)
+        change, relative = _change(unit, first, last)
         reason = cagr_blank_reason(unit, first.value, span)
-        bounded = not (first.qualifier.is_exact and last.qualifier.is_exact)
-        notes = [f"CAGR blank: {reason}" if reason else ""]
-        if bounded:
-            notes.append("from a bound or approximation")
-        if first.scope != last.scope:
-            notes.append(_rescoped_note(first, last))
+        rate = (
+            None
+            if reason
+            else bounds.compound_rate(
+                Qualified(first.value, first.qualifier), Qualified(last.value, last.qualifier), span
+            )
+        )
+        notes = [f"CAGR blank: {reason}" if reason else "", _caveat(change)]
         points.append(
             GrowthPoint(
                 PointKind.SPAN,
@@ -191,19 +283,32 @@ def build_series(
                 last.value,
                 last.qualifier,
                 first.year,
-                change,
-                change_pct,
-                None if reason else cagr(first.value, last.value, span),
+                change.value if change else None,
+                relative.value if relative else None,
+                rate.value if rate else None,
                 note="; ".join(n for n in notes if n),
+                change_qualifier=change.qualifier if change else None,
+                period=period_text(last),
             )
         )
-    return Series(city, indicator, tuple(points))
+    scope, period = key
+    return Series(
+        city,
+        indicator,
+        tuple(points),
+        scope,
+        period,
+        tuple(dict.fromkeys(o.source for o in observed)),
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Growth:
+    """Growth series; ``missing`` names each city without the metric in the years asked for."""
+
     series: tuple[Series, ...]
     sources: tuple[str, ...]
+    missing: tuple[Missing, ...] = ()
 
     def to_records(self) -> list[dict[str, Any]]:
         return self.to_table().records()
@@ -212,20 +317,47 @@ class Growth:
         """The rows as a pandas DataFrame (needs the optional pandas extra)."""
         return self.to_table().to_pandas()
 
+    def notes(self) -> tuple[str, ...]:
+        """What a reader must be told beside the tables: the places without data."""
+        return tuple(m.line() for m in self.missing)
+
     def to_table(self) -> Table:
         """All series in one table: what machine formats and the API give."""
         return self._table("Growth", self.series, hide=frozenset())
 
     def series_tables(self) -> list[Table]:
-        """One table per series, titled with its city and indicator: what a terminal shows."""
+        """One table per series, titled with its city, indicator and series: what a terminal
+        shows."""
         return [
             self._table(
-                f"{s.city.name}: {s.indicator.name} ({s.indicator.id}, {s.indicator.unit.label})",
+                f"{s.city.name}: {s.indicator.name} ({s.indicator.id}, {s.indicator.unit.label})"
+                + (f" [{s.label}]" if s.label else ""),
                 (s,),
-                hide=frozenset({"city", "indicator", "unit"}),
+                hide=frozenset({"city", "indicator", "unit", "scope", "period"}),
             )
             for s in self.series
         ]
+
+    def split_notes(self, series: tuple[Series, ...]) -> list[str]:
+        """Where a city's indicator falls into several series, say so (once, under the last of
+        them): nothing is computed across them."""
+        groups: dict[tuple[str, str], list[Series]] = {}
+        for s in self.series:
+            groups.setdefault((s.city.id, s.indicator.id), []).append(s)
+        notes = []
+        for (city_id, indicator_id), found in groups.items():
+            if len(found) < 2 or found[-1] not in series:
+                continue
+            parts = "; ".join(
+                f"{s.label or 'whole place, calendar year'}: "
+                f"{years_text(p.year for p in s.points if p.kind is PointKind.OBSERVED)}"
+                for s in found
+            )
+            notes.append(
+                f"{city_id} {indicator_id} has {len(found)} series ({parts}); "
+                "no change or rate is computed between series"
+            )
+        return notes
 
     def _table(self, title: str, series: tuple[Series, ...], hide: frozenset[str]) -> Table:
         rows = []
@@ -242,6 +374,9 @@ class Growth:
                         "qualifier": p.qualifier.value,
                         "unit": s.indicator.unit.value,
                         "change": p.change,
+                        "change_qualifier": None
+                        if p.change_qualifier is None
+                        else p.change_qualifier.value,
                         "change_unit": _change_unit(s.indicator.unit),
                         "change_pct": p.change_pct,
                         "reported_yoy_value": p.reported.yoy.value
@@ -260,7 +395,12 @@ class Growth:
                         and not p.note
                         else None,
                         "cagr_pct": p.cagr,
+                        "cagr_qualifier": None
+                        if p.cagr is None or p.change_qualifier is None
+                        else p.change_qualifier.value,
                         "note": p.note or None,
+                        "scope": s.scope or None,
+                        "period": s.period.value,
                     }
                 )
         columns = (
@@ -272,9 +412,16 @@ class Growth:
             Column("value", "Value", Kind.VALUE, qualifier_key="qualifier"),
             Column("qualifier", "Qualifier"),
             Column("unit", "Unit"),
-            Column("change", "Change", Kind.CHANGE),
+            Column(
+                "change",
+                "Change",
+                Kind.CHANGE,
+                qualifier_key="change_qualifier",
+                unit_key="change_unit",
+            ),
+            Column("change_qualifier", "Change qualifier"),
             Column("change_unit", "Change unit"),
-            Column("change_pct", "Change %", Kind.PERCENT),
+            Column("change_pct", "Change %", Kind.PERCENT, qualifier_key="change_qualifier"),
             Column(
                 "reported_yoy_value",
                 "Stated",
@@ -285,8 +432,11 @@ class Growth:
             Column("reported_yoy_kind", "Reported YoY kind"),
             Column("reported_yoy_qualifier", "Reported YoY qualifier"),
             Column("yoy_check", "Check"),
-            Column("cagr_pct", "CAGR %", Kind.PERCENT),
+            Column("cagr_pct", "CAGR %", Kind.PERCENT, qualifier_key="cagr_qualifier"),
+            Column("cagr_qualifier", "CAGR qualifier"),
             Column("note", "Note"),
+            Column("scope", "Scope"),
+            Column("period", "Period"),
         )
         notes = []
         if any(p.kind is PointKind.IMPLIED for s in series for p in s.points):
@@ -298,31 +448,35 @@ class Growth:
                 f"{DISAGREE_MARK}: the stated change disagrees with the two published values beyond rounding"
             )
         units = {_change_unit(s.indicator.unit) for s in series}
-        if units & {"pp", "places up"}:
+        if "pp" in units:
+            notes.append("change is in percentage points (pp) for percents")
+        if any(
+            p.change_qualifier is not None and bounds.is_bound(p.change_qualifier)
+            for s in series
+            for p in s.points
+        ):
             notes.append(
-                "change is in percentage points (pp) for percents and in places up for ranks"
+                "a change from a bound is itself a bound: "
+                "< means the true change is lower, > higher"
             )
+        notes += self.split_notes(series)
+        used = {source for s in series for source in s.sources}
         return Table(
             title,
             columns,
             tuple(rows),
             tuple(notes),
-            self.sources,
+            tuple(line for line in self.sources if line.partition(":")[0] in used),
             hidden=hide
-            | {"qualifier", "change_unit", "reported_yoy_kind", "reported_yoy_qualifier"},
+            | {
+                "qualifier",
+                "change_qualifier",
+                "change_unit",
+                "cagr_qualifier",
+                "reported_yoy_kind",
+                "reported_yoy_qualifier",
+            },
         )
-
-
-def _rescoped_note(before: Observation, after: Observation) -> str:
-    return f"coverage changed: {before.scope or 'whole city'} -> {after.scope or 'whole city'}"
-
-
-def _same_precision(value: float, like: Number) -> Number:
-    """Round a derived value to the decimals of the published value it comes from."""
-    if isinstance(like, int) or float(like).is_integer():
-        return round(value)
-    decimals = len(repr(float(like)).split(".")[1])
-    return round(value, decimals)
 
 
 def _change_unit(unit: Unit) -> str:
@@ -337,33 +491,54 @@ def growth(
     year_to: int | str | None = None,
     implied: bool = True,
     terms: Terms = PLAIN,
+    scope: str | None = None,
 ) -> Growth:
-    """Growth series for the cities: one metric, or every indicator with two or more points.
+    """Growth series for the cities: one metric, or every series with two or more points.
 
-    ``year_from`` and ``year_to`` (numbers or digits) bound the years; ``terms`` names them in the
-    UsageError raised when they are not years or not in order.
+    ``year_from`` and ``year_to`` (numbers or digits) bound the years and ``scope`` keeps the
+    figures whose scope contains it (needs a metric); ``terms`` names them in the UsageError
+    raised when they cannot be.
     """
     if not cities:
         raise UsageError(f"growth needs at least one city (known: {known_cities(dataset)})")
+    if scope is not None and indicator is None:
+        raise UsageError(f"{terms.scope} needs a metric: scopes belong to one indicator")
     first, last = year_range(None, year_from, year_to, terms)
     indicators = (indicator,) if indicator else dataset.indicators
-    result = []
+    result: list[Series] = []
+    absent: list[Missing] = []
+    if indicator is not None and scope is not None:
+        everyone = select(
+            dataset,
+            Filter(
+                cities=tuple(c.id for c in cities),
+                indicators=(indicator.id,),
+                year_from=first,
+                year_to=last,
+            ),
+        )
+        if everyone:
+            choose_scope(everyone, scope, indicator.id, terms.scope)
     for city in cities:
+        held = []
         for ind in indicators:
-            s = build_series(dataset, city, ind, first, last, implied)
-            points = sum(1 for p in s.points if p.kind is not PointKind.SPAN)
-            if points >= 2 or (indicator is not None and points):
-                result.append(s)
+            try:
+                found = build_series(dataset, city, ind, first, last, implied, scope, terms)
+            except UsageError:
+                found = ()  # this city has no figure of the scope asked for; another has
+            for s in found:
+                points = sum(1 for p in s.points if p.kind is not PointKind.SPAN)
+                if points >= 2 or (indicator is not None and points):
+                    held.append(s)
+        if indicator is not None and not held:
+            absent.append(missing(dataset, city, indicator, first, last, scope))
+        result += held
     if not result:
-        what = indicator.id if indicator else "indicator with two or more years"
+        if absent:
+            raise NoDataError(nothing_found(absent))
         span = f" between {first or '...'} and {last or '...'}" if first or last else ""
-        raise NoDataError(f"no {what} for {', '.join(c.id for c in cities)}{span}")
-    shown = {(s.city.id, s.indicator.id) for s in result}
-    where = Filter(year_from=first, year_to=last)
-    used = [
-        o.source
-        for city_id, indicator_id in shown
-        for o in dataset.observations_of((indicator_id,), (city_id,))
-        if where.admits(o, dataset.indicator(o.indicator))
-    ]
-    return Growth(tuple(result), source_lines(dataset, used))
+        raise NoDataError(
+            f"no indicator with two or more years for {', '.join(c.id for c in cities)}{span}"
+        )
+    used = [source for s in result for source in s.sources]
+    return Growth(tuple(result), source_lines(dataset, used), tuple(absent))

@@ -7,6 +7,7 @@ range the rounding allows.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 from ipstats.model import Number
@@ -55,3 +56,48 @@ def agrees(bounds: tuple[float, float], stated: Number) -> bool:
     slack = half_unit(stated)
     low, high = bounds
     return low - slack <= stated <= high + slack
+
+
+def significant_digits(value: Number) -> int:
+    """How many digits of a published number are significant: 7634000000 -> 4, 20.51 -> 4.
+
+    Whole numbers below ROUNDED_FROM count every digit, as ``half_unit`` reads them.
+    """
+    if value == 0:
+        return 1
+    if isinstance(value, int) or float(value).is_integer():
+        digits = str(abs(int(value)))
+        if abs(value) < ROUNDED_FROM:
+            return len(digits)
+        return max(1, len(digits.rstrip("0")))
+    return len(Decimal(repr(float(value))).normalize().as_tuple().digits)
+
+
+def round_like(value: float, like: Number, direction: int = 0) -> Number:
+    """``value`` to as many significant digits as the published ``like`` it was derived from.
+
+    ``direction`` keeps a bound true: -1 rounds down (a lower bound), +1 up (an upper bound),
+    0 to the nearest. Never finer than ``like``'s own last digit.
+    """
+    if value == 0 or not math.isfinite(value):
+        return value
+    digits = significant_digits(like)
+    place = math.floor(math.log10(abs(value))) - digits + 1
+    if isinstance(like, int) or float(like).is_integer():
+        place = max(place, 0)
+    else:
+        exponent = Decimal(repr(float(like))).normalize().as_tuple().exponent
+        assert isinstance(exponent, int)
+        place = max(place, exponent)
+    step = 10.0**place
+    scaled = value / step
+    if direction < 0:
+        rounded = math.floor(scaled + 1e-9)
+    elif direction > 0:
+        rounded = math.ceil(scaled - 1e-9)
+    else:
+        rounded = round(scaled)
+    result = rounded * step
+    if place >= 0:
+        return round(result)
+    return round(result, -place)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,19 +148,181 @@ def series(dataset: Dataset, indicator: str, city: str) -> tuple[Observation, ..
     return select(dataset, Filter(cities=(city,), indicators=(indicator,)))
 
 
-def primary(observations: Iterable[Observation]) -> dict[int, Observation]:
-    """One observation per year: the whole-city calendar figure where there is one."""
-    chosen: dict[int, Observation] = {}
+SeriesKey = tuple[str, Period]  # scope ("" for the whole place) and kind of period
+
+
+def series_key(o: Observation) -> SeriesKey:
+    """What, besides indicator and place, makes one series: its scope and its kind of period.
+
+    Figures of different scopes or kinds of period (a campaign, a running total, a stock on a
+    date, a calendar-year flow) are different series: no change or rate is computed across them.
+    """
+    return (o.scope, o.period)
+
+
+def by_series(observations: Iterable[Observation]) -> dict[SeriesKey, tuple[Observation, ...]]:
+    """Observations grouped into series, each by year; series in order of first appearance."""
+    grouped: dict[SeriesKey, list[Observation]] = {}
     for o in observations:
-        best = chosen.get(o.year)
-        if best is None or _rank(o) < _rank(best):
-            chosen[o.year] = o
-    return chosen
+        grouped.setdefault(series_key(o), []).append(o)
+    return {k: tuple(sorted(v, key=_in_time)) for k, v in grouped.items()}
 
 
-def _rank(o: Observation) -> tuple[int, int]:
-    calendar = o.period in (Period.YEAR, Period.YEAR_END)
-    return (0 if calendar else 1, 1 if o.scope else 0)
+def _in_time(o: Observation) -> tuple[int, dt.date]:
+    return (o.year, o.as_of or dt.date(o.year, 1, 1))
+
+
+_CALENDAR = (Period.YEAR, Period.YEAR_END)
+
+
+def period_text(o: Observation) -> str:
+    """The period in words where it is not the calendar year: 'to 2025-04-21, running total'."""
+    if o.period in _CALENDAR:
+        return ""
+    date = o.as_of.isoformat() if o.as_of is not None else ""
+    if o.period is Period.CUMULATIVE:
+        return f"to {date}, running total" if date else "running total"
+    if o.period is Period.AS_OF:
+        return f"as of {date}" if date else "as of a date"
+    return f"campaign in {o.year}"
+
+
+def scope_text(scope: str) -> str:
+    return scope or "whole place"
+
+
+def series_label(o: Observation) -> str:
+    """The scope and, where it is not the calendar year, the period: empty for the plain series."""
+    return ", ".join(part for part in (o.scope, period_text(o)) if part)
+
+
+_KIND_WORDS = {
+    Period.YEAR: "calendar year",
+    Period.YEAR_END: "year end",
+    Period.AS_OF: "as of a date",
+    Period.CUMULATIVE: "running total",
+    Period.CAMPAIGN: "campaign",
+}
+
+
+def series_name(key: SeriesKey) -> str:
+    """A series' scope and kind of period, where they are not the whole place's calendar year
+    ('pilot units', 'campaign'); empty for the plain series."""
+    scope, period = key
+    kind = "" if period in _CALENDAR else _KIND_WORDS[period]
+    return ", ".join(part for part in (scope, kind) if part)
+
+
+def choose_scope(
+    observations: Sequence[Observation], scope: str | None, what: str, term: str = "the scope"
+) -> tuple[Observation, ...]:
+    """The observations whose scope contains ``scope`` (any case; 'whole' for no scope).
+
+    A UsageError lists the scopes there are when none matches.
+    """
+    if scope is None:
+        return tuple(observations)
+    wanted = fold(scope.strip())
+    if not wanted:
+        raise UsageError(f"{term} is empty; give a word of a scope")
+    kept = tuple(
+        o
+        for o in observations
+        if (wanted in fold(o.scope) if o.scope else wanted in fold(scope_text("")))
+    )
+    if not kept:
+        choices = sorted({scope_text(o.scope) for o in observations})
+        listed = "; ".join(repr(c) for c in choices) if choices else "none"
+        raise UsageError(
+            f"{term} {resolve.quote_input(scope)} matches no scope of {what} (scopes: {listed})"
+        )
+    return kept
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """A place named in a query that has no data for its metric (in the years asked for)."""
+
+    city: City
+    indicator: Indicator
+    years_held: tuple[int, ...]  # the years it does have the metric
+    related: tuple[str, ...]  # indicators it has that are like this one
+    year_from: int | None = None
+    year_to: int | None = None
+    scope: str | None = None  # the scope asked for, if one was
+
+    def line(self) -> str:
+        when = _span_text(self.year_from, self.year_to)
+        of = f" of a scope matching {self.scope!r}" if self.scope is not None else ""
+        text = f"{self.city.id} has no {self.indicator.id}{of}{when}"
+        if self.years_held:
+            text += f"; it has it for {years_text(self.years_held)}"
+        if self.related:
+            text += f"; related indicators it has: {', '.join(self.related)}"
+        return text
+
+
+def nothing_found(absent: Sequence[Missing]) -> str:
+    """One message for places none of which has the metric: what each has instead."""
+    first = absent[0]
+    names = " or ".join(m.city.id for m in absent)
+    of = f" of a scope matching {first.scope!r}" if first.scope is not None else ""
+    when = _span_text(first.year_from, first.year_to)
+    parts = [f"no {first.indicator.id}{of} for {names}{when}"]
+    parts += [f"{m.city.id} has it for {years_text(m.years_held)}" for m in absent if m.years_held]
+    related = list(dict.fromkeys(r for m in absent for r in m.related))[:5]
+    if related:
+        parts.append(f"related indicators with data: {', '.join(related)}")
+    return "; ".join(parts)
+
+
+def _span_text(first: int | None, last: int | None) -> str:
+    if first is None and last is None:
+        return ""
+    if first == last:
+        return f" in {first}"
+    return f" between {first or '...'} and {last or '...'}"
+
+
+_COMMON_WORDS = frozenset(
+    {"ip", "of", "and", "new", "total", "number", "rank", "national", "valid"}
+)
+
+
+def _stems(identifier: str) -> set[str]:
+    return {w.removesuffix("s") for w in identifier.split("_") if w and w not in _COMMON_WORDS}
+
+
+def related_indicators(
+    dataset: Dataset, city: City, indicator: Indicator, limit: int = 5
+) -> tuple[str, ...]:
+    """Indicators the city has that are like ``indicator``: sharing words of the id first, then
+    of the same category and unit."""
+    held = {key[0] for key in dataset.tally("indicator", cities=(city.id,))}
+    words = _stems(indicator.id)
+    scored = []
+    for other in dataset.indicators:
+        if other.id == indicator.id or other.id not in held:
+            continue
+        shared = len(words & _stems(other.id))
+        alike = other.category is indicator.category and other.unit is indicator.unit
+        if shared or alike:
+            scored.append((-shared, not alike, other.id))
+    return tuple(i for _, _, i in sorted(scored)[:limit])
+
+
+def missing(
+    dataset: Dataset,
+    city: City,
+    indicator: Indicator,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    scope: str | None = None,
+) -> Missing:
+    """What a city without the indicator (in the years, and the scope, asked for) has."""
+    held = tuple(sorted({o.year for o in series(dataset, indicator.id, city.id)}))
+    related = related_indicators(dataset, city, indicator)
+    return Missing(city, indicator, held, related, year_from, year_to, scope)
 
 
 def years_text(years: Iterable[int]) -> str:
@@ -375,18 +538,19 @@ def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
             {"field": "kind", "value": city.kind.value},
         ),
     )
-    by_indicator: dict[str, list[Observation]] = {}
+    by_series: dict[tuple[str, SeriesKey], list[Observation]] = {}
     for o in dataset.observations_of(cities=(city.id,)):
-        by_indicator.setdefault(o.indicator, []).append(o)
+        by_series.setdefault((o.indicator, series_key(o)), []).append(o)
     rows = tuple(
         {
             "indicator": indicator_id,
             "name": dataset.indicator(indicator_id).name,
             "category": dataset.indicator(indicator_id).category.value,
+            "series": series_name(key) or None,
             "years": years_text(o.year for o in found),
             "observations": len(found),
         }
-        for indicator_id, found in sorted(by_indicator.items())
+        for (indicator_id, key), found in sorted(by_series.items(), key=_held_order)
     )
     held = Table(
         title=f"Indicators with data for {city.name}",
@@ -394,12 +558,18 @@ def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
             Column("indicator", "Indicator"),
             Column("name", "Name"),
             Column("category", "Category"),
+            Column("series", "Series"),
             Column("years", "Years"),
             Column("observations", "Obs.", Kind.INTEGER),
         ),
         rows=rows,
     )
     return about, held
+
+
+def _held_order(item: tuple[tuple[str, SeriesKey], list[Observation]]) -> tuple[str, int, str]:
+    (indicator_id, key), found = item
+    return (indicator_id, min(o.year for o in found), series_name(key))
 
 
 def show(dataset: Dataset, name: str) -> tuple[Table, Table]:

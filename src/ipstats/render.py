@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from ipstats.model import Qualifier
-from ipstats.table import Column, Kind, Table
+from ipstats.table import Column, Kind, Table, places_text
 
 
 def format_number(value: float | int) -> str:
@@ -36,10 +36,8 @@ def format_cell(column: Column, record: dict[str, Any]) -> str:
         if column.qualifier_key and record.get(column.qualifier_key):
             prefix = Qualifier(record[column.qualifier_key]).symbol
         return prefix + format_number(value)
-    if column.kind is Kind.CHANGE and isinstance(value, int | float):
-        return ("+" if value > 0 else "") + format_number(value)
-    if column.kind is Kind.PERCENT and isinstance(value, int | float):
-        return f"{value:+.2f}%"
+    if column.kind in _COMPUTED and isinstance(value, int | float):
+        return _computed(column, record, value)
     if column.kind is Kind.REPORTED and isinstance(value, int | float):
         prefix = (
             Qualifier(record[column.qualifier_key]).symbol
@@ -48,9 +46,30 @@ def format_cell(column: Column, record: dict[str, Any]) -> str:
         )
         suffix = "%" if record.get(column.unit_key) == "percent" else ""
         return f"{prefix}{value:+g}{suffix}"
-    if column.kind is Kind.RATIO and isinstance(value, int | float):
-        return f"{value:.3f}"
     return str(value)
+
+
+_COMPUTED = frozenset({Kind.CHANGE, Kind.PERCENT, Kind.RATIO})
+# How a change counted in places is said: compare counts places ahead, growth places up.
+_PLACES = {"places ahead": ("ahead", "behind"), "places up": ("up", "down")}
+
+
+def _computed(column: Column, record: dict[str, Any], value: float | int) -> str:
+    """A computed value: a rank difference in words, else the number after its qualifier
+    ('< -9,478': a bound carried through the arithmetic)."""
+    unit = record.get(column.unit_key) if column.unit_key else None
+    if column.kind is Kind.CHANGE and unit in _PLACES:
+        ahead, behind = _PLACES[unit]
+        shown = places_text(value, ahead, behind)
+    elif column.kind is Kind.CHANGE:
+        shown = ("+" if value > 0 else "") + format_number(value)
+    elif column.kind is Kind.PERCENT:
+        shown = f"{value:+.2f}%"
+    else:
+        shown = f"{value:.3f}"
+    qualifier = record.get(column.qualifier_key) if column.qualifier_key else None
+    symbol = Qualifier(qualifier).symbol if qualifier else ""
+    return f"{symbol} {shown}" if symbol else shown
 
 
 _RIGHT = frozenset({Kind.INTEGER, Kind.VALUE, Kind.CHANGE, Kind.PERCENT, Kind.RATIO, Kind.REPORTED})
@@ -70,14 +89,16 @@ def rich_table(table: Table) -> RenderableType:
     records = table.records()
     # Columns that are blank in every row only add noise on a terminal.
     shown = [c for c in shown if any(r.get(c.key) not in (None, "") for r in records)] or shown
-    out = RichTable(title=table.title, box=box.SIMPLE_HEAVY, title_justify="left", show_lines=False)
+    # The title is a line of its own, not the table's: a narrow table would break it (and the
+    # ids in it) across lines to its own width.
+    out = RichTable(box=box.SIMPLE_HEAVY, show_lines=False)
     for column in shown:
         out.add_column(
             column.header, justify="right" if column.kind in _RIGHT else "left", overflow="fold"
         )
     for record in records:
         out.add_row(*(format_cell(c, record) for c in shown))
-    parts: list[RenderableType] = [out]
+    parts: list[RenderableType] = [Text(table.title, style="italic"), out]
     lines = [*table.footnotes]
     if table.sources:
         lines.append("Sources:")
@@ -128,20 +149,27 @@ _LEGEND = f"{_FULL} observed  {_BOUND} bound or approximation  {_IMPLIED} implie
 
 
 def compare_chart(comparison: Any) -> RenderableType:
-    """One bar per city for the metric, in the latest year they share (or the pinned year)."""
+    """One bar per city and series for the metric, in the latest year the cities share (or the
+    latest year shown): a city with several series that year gets a bar for each, named."""
+    from ipstats.query import series_label
+
     rows = comparison.rows
     shared = [r for r in rows if all(v is not None for v in r.values)]
-    row = (shared or rows)[-1]
+    year = (shared or rows)[-1].year
+    chosen = [r for r in (shared or rows) if r.year == year]
     bars = []
-    for city, observation in zip(comparison.cities, row.values, strict=True):
-        if observation is None:
-            continue
-        style = "full" if observation.qualifier.is_exact else "bound"
-        shown = observation.qualifier.symbol + format_number(observation.value)
-        bars.append((city.name, float(observation.value), style, shown))
-    unit = row.indicator.unit.label
-    title = Text(f"{row.indicator.name}, {row.year} ({unit})\n", style="bold")
-    lines = _bar_lines(bars, rank=row.indicator.unit.value == "rank")
+    for row in chosen:
+        for city, observation in zip(comparison.cities, row.values, strict=True):
+            if observation is None:
+                continue
+            style = "full" if observation.qualifier.is_exact else "bound"
+            shown = observation.qualifier.symbol + format_number(observation.value)
+            label = series_label(observation) if row.several else ""
+            name = f"{city.name} ({label})" if label else city.name
+            bars.append((name, float(observation.value), style, shown))
+    indicator = chosen[-1].indicator
+    title = Text(f"{indicator.name}, {year} ({indicator.unit.label})\n", style="bold")
+    lines = _bar_lines(bars, rank=indicator.unit.value == "rank")
     return Group(title, lines, Text(_LEGEND, style="dim"))
 
 

@@ -56,3 +56,13 @@ class Table:
         from ipstats.frames import to_pandas
 
         return to_pandas(self.records())
+
+
+def places_text(places: float, ahead: str = "ahead", behind: str = "behind") -> str:
+    """A difference of ranks in words: 3 -> '3 places ahead', -1 -> '1 place behind'."""
+    if places == 0:
+        return "level"
+    count = abs(places)
+    shown = f"{int(count)}" if float(count).is_integer() else f"{count:g}"
+    noun = "place" if count == 1 else "places"
+    return f"{shown} {noun} {ahead if places > 0 else behind}"

@@ -17,6 +17,7 @@ class Terms:
     output_file: str = "an output file"
     output_directory: str = "an output directory"
     wide: str = "the wide layout"
+    scope: str = "the scope"
 
 
 PLAIN = Terms()
