@@ -82,8 +82,9 @@ def test_indicator_by_id_alias_or_unique_prefix(tiny: Dataset, name: str, expect
 def test_ambiguous_prefix_lists_candidates(tiny: Dataset, name: str) -> None:
     with pytest.raises(UsageError) as caught:
         resolve.indicator(tiny, name)
-    assert (
-        str(caught.value) == f"ambiguous metric '{name}': it could be widgets_granted, widget_share"
+    assert str(caught.value) == (
+        f"ambiguous metric '{name}': it could be "
+        "widgets_granted (Widgets granted); widget_share (Widget share)"
     )
     assert caught.value.exit_status is ExitStatus.USAGE
 

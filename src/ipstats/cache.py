@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from ipstats.table import Table
 
 ENV_VAR = "IPSTATS_CACHE_DIR"
-FORMAT = 1  # bump when the tables change
+FORMAT = 2  # bump when the tables change
 _APPLICATION_ID = 0x69707374  # "ipst", in the SQLite header
 _SUFFIX = ".sqlite"
 _NAME = re.compile(r"^[A-Za-z0-9_.-]*-[0-9a-f]{16}\.sqlite$")
@@ -354,8 +354,9 @@ def _indicators(meta: dict[str, Any]) -> tuple[Indicator, ...]:
             _UNITS[unit],
             _MEASURES[measure],
             description,
+            name_zh,
         )
-        for i_id, name, aliases, category, unit, measure, description in marshal.loads(
+        for i_id, name, aliases, category, unit, measure, description, name_zh in marshal.loads(
             meta["indicators"]
         )
     )
@@ -383,6 +384,7 @@ def _small_tables(dataset: Dataset, warnings: Iterable[Problem]) -> dict[str, by
                     i.unit.value,
                     i.measure.value,
                     i.description,
+                    i.name_zh,
                 )
                 for i in dataset.indicators
             )

@@ -17,7 +17,7 @@ import typer
 import typer.core
 
 from ipstats import __version__
-from ipstats.errors import ExitStatus, IpstatsError, UsageError
+from ipstats.errors import ExitStatus, IpstatsError, NoDataError, UsageError
 from ipstats.formats import EXPORT, SCREEN, Format, choose, write_tables
 from ipstats.model import Category, Dataset
 from ipstats.table import Table
@@ -315,6 +315,13 @@ def _text_value(
     return value
 
 
+def _one(values: list[str] | None, flag: str) -> str | None:
+    """The value of an option that takes one, refused when it was given several times."""
+    if values and len(values) > 1:
+        raise UsageError(f"{flag} takes one value, got {len(values)}: {', '.join(values)}")
+    return values[0] if values else None
+
+
 def _is_option(ctx: typer.Context, name: str) -> bool:
     """Whether ``name`` is an option of this command or of ipstats itself (--debug, --data, ...)."""
     return any(
@@ -335,27 +342,37 @@ CityOpt = Annotated[
         autocompletion=complete_city,
     ),
 ]
+# Options are lists, also those that take one value: given twice, they are refused (`_one`)
+# instead of the last silently winning.
 MetricOpt = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--metric",
         "-m",
-        help="Indicator id, alias or unique prefix (e.g. pct).",
+        help="Indicator id, alias, unique prefix, or English or Chinese name "
+        '(e.g. pct, "valid trademarks", 有效商标); repeatable where several make sense.',
         show_default=False,
         callback=_text_value,
         autocompletion=complete_metric,
     ),
 ]
 YearOpt = Annotated[
-    str | None,
-    typer.Option("--year", "-y", help="Only this year.", show_default=False, callback=_text_value),
+    list[str] | None,
+    typer.Option(
+        "--year",
+        "-y",
+        help="Only this year; repeatable where several make sense.",
+        show_default=False,
+        callback=_text_value,
+    ),
 ]
 FromOpt = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option("--from", help="First year.", show_default=False, callback=_text_value),
 ]
 ToOpt = Annotated[
-    str | None, typer.Option("--to", help="Last year.", show_default=False, callback=_text_value)
+    list[str] | None,
+    typer.Option("--to", help="Last year.", show_default=False, callback=_text_value),
 ]
 CategoryOpt = Annotated[
     Category | None,
@@ -531,7 +548,8 @@ def list_observations(
     from ipstats.query import observations_table, where
 
     ds = _state(ctx).dataset()
-    chosen = where(ds, city or (), metric, year, year_from, year_to, category, search, _FLAGS)
+    first, last = _one(year_from, "--from"), _one(year_to, "--to")
+    chosen = where(ds, city or (), metric, year, first, last, category, search, _FLAGS)
     _emit(ctx, [observations_table(ds, chosen)], fmt, not no_sanitize)
 
 
@@ -579,7 +597,7 @@ def compare(
         raise UsageError("--chart needs --metric: a chart shows one metric")
     ds = _state(ctx).dataset()
     found, indicator = resolve.cities(ds, cities), resolve.indicator_if_named(ds, metric)
-    result = side_by_side(ds, found, indicator, year, _FLAGS)
+    result = side_by_side(ds, found, indicator, _one(year, "--year"), _FLAGS)
     _emit(ctx, [result.to_table()], fmt, chart=partial(_draw_compare, result) if chart else None)
 
 
@@ -609,10 +627,42 @@ def growth(
     from ipstats.growth import growth as compute
 
     ds = _state(ctx).dataset()
-    found, indicator = resolve.cities(ds, cities), resolve.indicator_if_named(ds, metric)
-    result = compute(ds, found, indicator, year_from, year_to, not no_implied, _FLAGS)
+    found, chosen = resolve.cities(ds, cities), resolve.indicators(ds, metric)
+    result = _each_metric(
+        partial(
+            compute,
+            ds,
+            found,
+            year_from=_one(year_from, "--from"),
+            year_to=_one(year_to, "--to"),
+            implied=not no_implied,
+        ),
+        chosen,
+    )
     picture = partial(_draw_growth, result) if chart else None
     _emit(ctx, [result.to_table()], fmt, chart=picture, human=result.series_tables())
+
+
+def _each_metric(compute: Callable[..., Any], indicators: Sequence[Any]) -> Any:
+    """growth of every indicator named, as one result; those without data are said on stderr
+    (all of them without data: the error of the first). No indicator named: all of them."""
+    if len(indicators) < 2:
+        return compute(indicators[0] if indicators else None, terms=_FLAGS)
+    from ipstats.growth import Growth
+
+    results, missing = [], []
+    for indicator in indicators:
+        try:
+            results.append(compute(indicator, terms=_FLAGS))
+        except NoDataError as exc:
+            missing.append(exc)
+    if not results:
+        raise missing[0]
+    _notes(str(exc) for exc in missing)
+    return Growth(
+        tuple(s for r in results for s in r.series),
+        tuple(sorted({line for r in results for line in r.sources})),
+    )
 
 
 def _export_format(text: str) -> Format:
@@ -671,7 +721,8 @@ def export(
     from ipstats.query import where
 
     ds = _state(ctx).dataset()
-    chosen = where(ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS)
+    first, last = _one(year_from, "--from"), _one(year_to, "--to")
+    chosen = where(ds, city or (), metric, year, first, last, category, terms=_FLAGS)
     written = write(
         ds,
         chosen,
