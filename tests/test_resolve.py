@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
+from conftest import TINY
 from ipstats import resolve
+from ipstats.datafile import load
 from ipstats.errors import ExitStatus, UsageError
 from ipstats.model import Category, Dataset
 
@@ -154,3 +159,77 @@ def test_category_by_name_in_any_case() -> None:
 
 def test_known_cities_shows_the_first_ten(tiny: Dataset) -> None:
     assert resolve.known_cities(tiny) == "alpha, beta, nation"
+
+
+# The tiny dataset with Chinese names for some of its indicators.
+NAMED = (
+    TINY.replace(
+        "    name: Widgets granted\n", "    name: Widgets granted\n    name_zh: 部件授权量\n"
+    )
+    .replace("    name: Valid widgets\n", "    name: Valid widgets\n    name_zh: 有效部件拥有量\n")
+    .replace("    name: Widget share\n", "    name: Widget share\n    name_zh: 部件案件占比\n")
+)
+
+
+@pytest.fixture
+def named(write_dataset: Callable[[str], Path]) -> Dataset:
+    return load(write_dataset(NAMED), use_cache=False).dataset
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("widgets granted", "widgets_granted"),  # the id, spaces for underscores
+        ("Widgets-Granted", "widgets_granted"),
+        ("Funding amount", "funding_amount"),  # the English name
+        ("VALID WIDGETS", "valid_widgets"),
+        ("部件授权量", "widgets_granted"),  # the Chinese name
+        ("有效部件", "valid_widgets"),  # a Chinese term found in one Chinese name only
+        ("占比", "widget_share"),
+        ("granted widgets", "widgets_granted"),  # the words of the name in another order
+        ("cluster", "cluster_rank"),  # a unique prefix still comes before words
+        ("amount funding", "funding_amount"),
+        ("raised", None),  # descriptions are for search, not for naming a metric
+    ],
+)
+def test_indicator_by_english_or_chinese_name(
+    named: Dataset, name: str, expected: str | None
+) -> None:
+    if expected is None:
+        with pytest.raises(UsageError, match=r"^unknown metric"):
+            resolve.indicator(named, name)
+    else:
+        assert resolve.indicator(named, name).id == expected
+
+
+def test_an_ambiguous_chinese_term_lists_candidates_with_both_names(named: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve.indicator(named, "部件")
+    assert str(caught.value) == (
+        "ambiguous metric '部件': it could be widgets_granted (Widgets granted, 部件授权量); "
+        "valid_widgets (Valid widgets, 有效部件拥有量); widget_share (Widget share, 部件案件占比)"
+    )
+    assert caught.value.exit_status is ExitStatus.USAGE
+
+
+def test_an_ambiguous_english_word_lists_candidates(named: Dataset) -> None:
+    # "valid widgets" would be an id; "widgets" alone is an alias; "widg" starts two ids.
+    with pytest.raises(UsageError, match=r"^ambiguous metric 'Widg': it could be widgets_granted "):
+        resolve.indicator(named, "Widg")
+
+
+def test_several_names_resolve_in_order_each_once(named: Dataset) -> None:
+    found = resolve.indicators(named, ["有效部件", "widgets", "valid_widgets"])
+    assert [i.id for i in found] == ["valid_widgets", "widgets_granted"]
+    assert resolve.indicators(named, None) == ()
+
+
+def test_indicator_if_named_refuses_several(named: Dataset) -> None:
+    assert resolve.indicator_if_named(named, ["widgets"]) == named.indicator("widgets_granted")
+    assert resolve.indicator_if_named(named, ["widgets", "部件授权量"]) == named.indicator(
+        "widgets_granted"
+    )  # the same metric twice is one
+    assert resolve.indicator_if_named(named, []) is None
+    with pytest.raises(UsageError) as caught:
+        resolve.indicator_if_named(named, ["widgets", "rank"])
+    assert str(caught.value) == "one metric at a time, got 2: widgets_granted, cluster_rank"

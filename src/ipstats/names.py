@@ -1,5 +1,4 @@
-"""Spelling help shared by validation, name resolution and search: normalising, matching and
-suggesting names, in English and in Chinese."""
+"""Names in English and Chinese: their folded form and terms, matching and spelling hints."""
 
 from __future__ import annotations
 
