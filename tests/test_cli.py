@@ -482,7 +482,7 @@ def test_export_takes_several_metrics_and_years() -> None:
     [
         (
             ("compare", "sh", "sz", "-m", "pct", "-m", "patents"),
-            "Error: one metric at a time, got 2: pct_applications, patents_granted\n",
+            "Error: --metric takes one value, got 2: pct, patents\n",
         ),
         (
             ("compare", "sh", "sz", "-m", "pct", "-y", "2024", "-y", "2023"),
@@ -491,6 +491,14 @@ def test_export_takes_several_metrics_and_years() -> None:
         (
             ("growth", "sh", "-m", "pct", "--from", "2021", "--from", "2023"),
             "Error: --from takes one value, got 2: 2021, 2023\n",
+        ),
+        (
+            ("list", "indicators", "-s", "专利", "--search=商标"),
+            "Error: --search takes one value, got 2: 专利, 商标\n",
+        ),
+        (
+            ("export", "-fcsv", "-m", "pct", "--format", "json"),
+            "Error: --format takes one value, got 2: csv, json\n",
         ),
         (
             ("export", "-m", "pct", "--to", "2021", "--to", "2023"),
@@ -518,3 +526,27 @@ def test_list_indicators_of_a_place_lists_what_it_has() -> None:
     assert rows == dict(held)
     code, out, _ = run("list", "indicators", "-f", "csv")
     assert len(rows) < len(_ids(out))
+
+
+def test_repeatable_options_and_flags_may_be_repeated() -> None:
+    code, out, err = run(
+        "export",
+        "--no-sanitize",
+        "--no-sanitize",
+        "-c",
+        "sh",
+        "-c",
+        "sz",
+        "-m",
+        "pct",
+        "-y",
+        "2024",
+    )
+    assert code == 0, err
+    assert {r["city"] for r in csv.DictReader(io.StringIO(out))} == {"shanghai", "shenzhen"}
+    # a value is a value, even when it looks like another option
+    code, _, err = run("list", "indicators", "--search", "-fx", "-f", "csv")
+    assert (code, err) == (
+        1,
+        "Error: no indicator matches these filters; `ipstats list indicators` shows them all\n",
+    )

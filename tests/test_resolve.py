@@ -222,14 +222,3 @@ def test_several_names_resolve_in_order_each_once(named: Dataset) -> None:
     found = resolve.indicators(named, ["有效部件", "widgets", "valid_widgets"])
     assert [i.id for i in found] == ["valid_widgets", "widgets_granted"]
     assert resolve.indicators(named, None) == ()
-
-
-def test_indicator_if_named_refuses_several(named: Dataset) -> None:
-    assert resolve.indicator_if_named(named, ["widgets"]) == named.indicator("widgets_granted")
-    assert resolve.indicator_if_named(named, ["widgets", "部件授权量"]) == named.indicator(
-        "widgets_granted"
-    )  # the same metric twice is one
-    assert resolve.indicator_if_named(named, []) is None
-    with pytest.raises(UsageError) as caught:
-        resolve.indicator_if_named(named, ["widgets", "rank"])
-    assert str(caught.value) == "one metric at a time, got 2: widgets_granted, cluster_rank"

@@ -89,6 +89,35 @@ class IpstatsGroup(typer.core.TyperGroup):
             sys.exit(code)
         return code
 
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if isinstance(command, typer.core.TyperCommand) and not ctx.resilient_parsing:
+            _refuse_repeated(command.get_params(ctx), rest)
+        return name, command, rest
+
+
+def _refuse_repeated(parameters: Iterable[Any], args: Sequence[str]) -> None:
+    """A usage error for an option that takes one value given more than once: the parser would
+    keep the last one without a word, and the answer would not be what was asked."""
+    options = [p for p in parameters if isinstance(p, typer.core.TyperOption)]
+    by_flag = {flag: o for o in options for flag in o.opts if not (o.is_flag or o.count)}
+    given: dict[str, list[str]] = {}
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--":
+            break
+        long = token.startswith("--")
+        flag, _, attached = token.partition("=") if long else (token[:2], "", token[2:])
+        option = by_flag.get(flag)
+        if option is None:
+            continue
+        value = attached if attached or "=" in token else next(tokens, "")
+        if not option.multiple:
+            given.setdefault(max(option.opts, key=len), []).append(value)
+    for flag, values in given.items():
+        if len(values) > 1:
+            raise UsageError(f"{flag} takes one value, got {len(values)}: {', '.join(values)}")
+
 
 # What writing to a file descriptor fails with when the file cannot take the output (a full
 # disk or quota, a size limit, a device error, a closed or non-blocking descriptor). Such an
@@ -179,6 +208,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 list_app = typer.Typer(
+    cls=IpstatsGroup,
     help="List cities, indicators, sources or observations.\n\nExample: ipstats list observations --city shanghai --metric pct",
     epilog=EXIT_CODES,
     no_args_is_help=True,
@@ -291,7 +321,7 @@ def _complete(kind: str, incomplete: str) -> list[str]:
     if kind == "city":
         names = [n for c in ds.cities for n in (c.id, *c.aliases)]
     else:
-        names = [n for i in ds.indicators for n in i.names]
+        names = [n for i in ds.indicators for n in (*i.names, i.name_zh) if n]
     folded = incomplete.casefold()
     return sorted({n for n in names if n.casefold().startswith(folded)})
 
@@ -315,13 +345,6 @@ def _text_value(
     return value
 
 
-def _one(values: list[str] | None, flag: str) -> str | None:
-    """The value of an option that takes one, refused when it was given several times."""
-    if values and len(values) > 1:
-        raise UsageError(f"{flag} takes one value, got {len(values)}: {', '.join(values)}")
-    return values[0] if values else None
-
-
 def _is_option(ctx: typer.Context, name: str) -> bool:
     """Whether ``name`` is an option of this command or of ipstats itself (--debug, --data, ...)."""
     return any(
@@ -342,37 +365,51 @@ CityOpt = Annotated[
         autocompletion=complete_city,
     ),
 ]
-# Options are lists, also those that take one value: given twice, they are refused (`_one`)
-# instead of the last silently winning.
+# An option that takes one value is refused when given twice (`_refuse_repeated`); those that
+# can take several are lists.
+_METRIC_HELP = 'Indicator id, alias, unique prefix, or English or Chinese name (e.g. pct, "valid trademarks", 有效商标)'
 MetricOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--metric",
+        "-m",
+        help=f"{_METRIC_HELP}.",
+        show_default=False,
+        callback=_text_value,
+        autocompletion=complete_metric,
+    ),
+]
+MetricsOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--metric",
         "-m",
-        help="Indicator id, alias, unique prefix, or English or Chinese name "
-        '(e.g. pct, "valid trademarks", 有效商标); repeatable where several make sense.',
+        help=f"{_METRIC_HELP}; repeatable.",
         show_default=False,
         callback=_text_value,
         autocompletion=complete_metric,
     ),
 ]
 YearOpt = Annotated[
+    str | None,
+    typer.Option("--year", "-y", help="Only this year.", show_default=False, callback=_text_value),
+]
+YearsOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--year",
         "-y",
-        help="Only this year; repeatable where several make sense.",
+        help="Only this year (repeatable).",
         show_default=False,
         callback=_text_value,
     ),
 ]
 FromOpt = Annotated[
-    list[str] | None,
+    str | None,
     typer.Option("--from", help="First year.", show_default=False, callback=_text_value),
 ]
 ToOpt = Annotated[
-    list[str] | None,
-    typer.Option("--to", help="Last year.", show_default=False, callback=_text_value),
+    str | None, typer.Option("--to", help="Last year.", show_default=False, callback=_text_value)
 ]
 CategoryOpt = Annotated[
     Category | None,
@@ -532,8 +569,8 @@ def list_sources(ctx: typer.Context, fmt: FormatOpt = None) -> None:
 def list_observations(
     ctx: typer.Context,
     city: CityOpt = None,
-    metric: MetricOpt = None,
-    year: YearOpt = None,
+    metric: MetricsOpt = None,
+    year: YearsOpt = None,
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     category: CategoryOpt = None,
@@ -548,8 +585,7 @@ def list_observations(
     from ipstats.query import observations_table, where
 
     ds = _state(ctx).dataset()
-    first, last = _one(year_from, "--from"), _one(year_to, "--to")
-    chosen = where(ds, city or (), metric, year, first, last, category, search, _FLAGS)
+    chosen = where(ds, city or (), metric, year, year_from, year_to, category, search, _FLAGS)
     _emit(ctx, [observations_table(ds, chosen)], fmt, not no_sanitize)
 
 
@@ -597,7 +633,7 @@ def compare(
         raise UsageError("--chart needs --metric: a chart shows one metric")
     ds = _state(ctx).dataset()
     found, indicator = resolve.cities(ds, cities), resolve.indicator_if_named(ds, metric)
-    result = side_by_side(ds, found, indicator, _one(year, "--year"), _FLAGS)
+    result = side_by_side(ds, found, indicator, year, _FLAGS)
     _emit(ctx, [result.to_table()], fmt, chart=partial(_draw_compare, result) if chart else None)
 
 
@@ -610,7 +646,7 @@ def growth(
             help="One or more cities.", show_default=False, autocompletion=complete_city
         ),
     ],
-    metric: MetricOpt = None,
+    metric: MetricsOpt = None,
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     no_implied: Annotated[
@@ -633,8 +669,8 @@ def growth(
             compute,
             ds,
             found,
-            year_from=_one(year_from, "--from"),
-            year_to=_one(year_to, "--to"),
+            year_from=year_from,
+            year_to=year_to,
             implied=not no_implied,
         ),
         chosen,
@@ -703,8 +739,8 @@ def export(
         bool, typer.Option("--wide", help="One row per city and indicator, one column per year.")
     ] = False,
     city: CityOpt = None,
-    metric: MetricOpt = None,
-    year: YearOpt = None,
+    metric: MetricsOpt = None,
+    year: YearsOpt = None,
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     category: CategoryOpt = None,
@@ -721,8 +757,7 @@ def export(
     from ipstats.query import where
 
     ds = _state(ctx).dataset()
-    first, last = _one(year_from, "--from"), _one(year_to, "--to")
-    chosen = where(ds, city or (), metric, year, first, last, category, terms=_FLAGS)
+    chosen = where(ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS)
     written = write(
         ds,
         chosen,
@@ -738,6 +773,7 @@ def export(
 
 
 cache_app = typer.Typer(
+    cls=IpstatsGroup,
     help="The cache of datasets already read, which makes queries fast.\n\nExample: ipstats cache clear",
     epilog=EXIT_CODES,
     no_args_is_help=True,

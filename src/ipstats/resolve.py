@@ -44,19 +44,9 @@ def indicators(dataset: Dataset, names: Sequence[str] | None) -> tuple[Indicator
     return tuple({i.id: i for i in found}.values())
 
 
-def indicator_if_named(dataset: Dataset, name: str | Sequence[str] | None) -> Indicator | None:
-    """The indicator called ``name``, or None (meaning every indicator) when there is no name.
-
-    A command that shows one metric at a time is given the names as typed, and refuses several.
-    """
-    if name is None or isinstance(name, str):
-        return None if name is None else indicator(dataset, name)
-    chosen = indicators(dataset, name)
-    if len(chosen) > 1:
-        raise UsageError(
-            f"one metric at a time, got {len(chosen)}: {', '.join(i.id for i in chosen)}"
-        )
-    return chosen[0] if chosen else None
+def indicator_if_named(dataset: Dataset, name: str | None) -> Indicator | None:
+    """The indicator called ``name``, or None (meaning every indicator) when there is no name."""
+    return None if name is None else indicator(dataset, name)
 
 
 def city_or_indicator(dataset: Dataset, name: str) -> City | Indicator:
