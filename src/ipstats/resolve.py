@@ -105,6 +105,9 @@ def _indicator(dataset: Dataset, wanted: str, name: str) -> Indicator | None:
 
     A rule that more than one indicator answers to is an ambiguity: a UsageError naming them.
     """
+    for candidate in dataset.indicators:  # the common case, and names are unique: no search
+        if wanted in {fold(n) for n in candidate.names}:
+            return candidate
     typed = key(wanted)
     query = terms(wanted)
     rules: tuple[Callable[[Indicator], bool], ...] = (
