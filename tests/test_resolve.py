@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import TINY
 from ipstats import resolve
-from ipstats.datafile import load
 from ipstats.errors import ExitStatus, UsageError
+from ipstats.loader import parse
 from ipstats.model import Category, Dataset
+from ipstats.schema import build_dataset
 
 
 @pytest.mark.parametrize(
@@ -171,9 +171,12 @@ NAMED = (
 )
 
 
+_NAMED_DATASET = build_dataset(parse(NAMED, "named.yaml"), "named.yaml")[0]
+
+
 @pytest.fixture
-def named(write_dataset: Callable[[str], Path]) -> Dataset:
-    return load(write_dataset(NAMED), use_cache=False).dataset
+def named() -> Dataset:
+    return _NAMED_DATASET
 
 
 @pytest.mark.parametrize(
@@ -222,3 +225,15 @@ def test_several_names_resolve_in_order_each_once(named: Dataset) -> None:
     found = resolve.indicators(named, ["有效部件", "widgets", "valid_widgets"])
     assert [i.id for i in found] == ["valid_widgets", "widgets_granted"]
     assert resolve.indicators(named, None) == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+def test_any_metric_name_resolves_or_is_a_usage_error(name: str) -> None:
+    dataset = _NAMED_DATASET
+    try:
+        found = resolve.indicator(dataset, name)
+    except UsageError as error:
+        assert str(error).startswith(("empty metric", "unknown metric", "ambiguous metric"))
+    else:
+        assert found in dataset.indicators

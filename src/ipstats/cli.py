@@ -420,7 +420,8 @@ SearchOpt = Annotated[
     typer.Option(
         "--search",
         "-s",
-        help="Text to find in indicator names, aliases and descriptions.",
+        help="Words to find, all of them in any order, in indicator ids, names (English or "
+        "Chinese), aliases and descriptions (e.g. 'granted patents', 专利).",
         show_default=False,
         callback=_text_value,
     ),
@@ -543,7 +544,8 @@ def list_indicators(
     search: SearchOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """List indicators with their aliases, units and measures.
+    """List indicators with their names in English and Chinese, aliases, units and measures
+    (with --city, those the places have data for).
 
     Example: ipstats list indicators --category creation --search patent
     """
@@ -593,7 +595,11 @@ def list_observations(
 def show(
     ctx: typer.Context,
     name: Annotated[
-        str, typer.Argument(help="An indicator (id, alias, prefix) or a city (id, name, alias).")
+        str,
+        typer.Argument(
+            help="An indicator (id, alias, prefix, English or Chinese name) or a city "
+            "(id, name, alias)."
+        ),
     ],
     fmt: FormatOpt = None,
 ) -> None:
