@@ -162,3 +162,10 @@ def test_show_gives_the_tables_the_cli_prints(tiny_path: Path) -> None:
     about, observed = ipstats.load(tiny_path).show("widgets")
     assert about.title == "Widgets granted (widgets_granted)"
     assert [r["year"] for r in observed.to_records()] == [2021, 2022, 2024, 2024]
+
+
+def test_the_api_takes_several_metrics_and_years_and_chinese_names() -> None:
+    data = ipstats.load()
+    records = data.observations(metric=["pct", "有效商标"], year=[2021, "2024"]).to_records()
+    assert {r["indicator"] for r in records} == {"pct_applications", "valid_trademarks"}
+    assert {r["year"] for r in records} == {2021, 2024}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -403,3 +404,150 @@ def test_stated_changes_are_numbers_in_machine_formats_and_signed_on_terminal() 
         "list", "observations", "-c", "shanghai", "-m", "pct", "--year", "2024", "-f", "table"
     )
     assert "+10.3%" in out
+
+
+def _ids(out: str, column: str = "id") -> list[str]:
+    return [r[column] for r in csv.DictReader(io.StringIO(out))]
+
+
+@pytest.mark.parametrize(
+    ("term", "obvious"),
+    [
+        ("专利", "patents_granted"),
+        ("商标", "valid_trademarks"),
+        ("版权", "copyright_registrations"),
+        ("发明", "invention_patents_granted"),
+        ("知识产权", "ip_pledge_financing_amount"),
+        ("granted patents", "patents_granted"),
+    ],
+)
+def test_list_indicators_searches_chinese_and_english_words(term: str, obvious: str) -> None:
+    code, out, err = run("list", "indicators", "--search", term, "-f", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert obvious in [r["id"] for r in rows]
+    assert all(r["name_zh"] for r in rows)
+
+
+def test_a_metric_by_its_chinese_or_english_name() -> None:
+    for typed in ("有效商标", "valid trademarks", "Valid registered trademarks"):
+        code, out, err = run("list", "observations", "-m", typed, "-f", "csv")
+        assert code == 0, err
+        assert set(_ids(out, "indicator")) == {"valid_trademarks"}
+    code, out, err = run("show", "PCT applications", "-f", "csv")
+    assert code == 0, err
+    assert "name_zh,PCT国际专利申请量" in out
+
+
+def test_an_ambiguous_metric_is_a_usage_error_listing_candidates() -> None:
+    code, out, err = run("compare", "sh", "sz", "-m", "专利")
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        "Error: ambiguous metric '专利': it could be patents_granted (Patents granted, 专利授权量); "
+    )
+    assert err.count("\n") == 1
+
+
+def test_growth_takes_several_metrics() -> None:
+    code, out, err = run("growth", "sh", "-m", "pct", "-m", "valid_trademarks", "-f", "csv")
+    assert code == 0, err
+    assert sorted(set(_ids(out, "indicator"))) == ["pct_applications", "valid_trademarks"]
+
+
+def test_growth_names_a_metric_without_data_and_shows_the_others() -> None:
+    code, out, err = run("growth", "sz", "-m", "pct", "-m", "valid_trademarks", "-f", "csv")
+    assert code == 0
+    assert set(_ids(out, "indicator")) == {"pct_applications"}
+    assert "valid_trademarks" in err
+    code, out, err = run("growth", "sz", "-m", "valid_trademarks", "-m", "trademark_applications")
+    assert (code, out) == (1, "")
+    assert err.startswith("Error: no valid_trademarks or trademark_applications for shenzhen")
+    assert err.count("\n") == 1
+
+
+def test_export_takes_several_metrics_and_years() -> None:
+    code, out, err = run("export", "-m", "pct", "-m", "patents", "-y", "2024", "-y", "2023")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["indicator"] for r in rows} == {"pct_applications", "patents_granted"}
+    assert {r["year"] for r in rows} == {"2023", "2024"}
+    code, out, err = run(
+        "list", "observations", "-m", "pct", "-y", "2021", "-y", "2024", "-f", "csv"
+    )
+    assert code == 0, err
+    assert {r["year"] for r in csv.DictReader(io.StringIO(out))} == {"2021", "2024"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("compare", "sh", "sz", "-m", "pct", "-m", "patents"),
+            "Error: --metric takes one value, got 2: pct, patents\n",
+        ),
+        (
+            ("compare", "sh", "sz", "-m", "pct", "-y", "2024", "-y", "2023"),
+            "Error: --year takes one value, got 2: 2024, 2023\n",
+        ),
+        (
+            ("growth", "sh", "-m", "pct", "--from", "2021", "--from", "2023"),
+            "Error: --from takes one value, got 2: 2021, 2023\n",
+        ),
+        (
+            ("list", "indicators", "-s", "专利", "--search=商标"),
+            "Error: --search takes one value, got 2: 专利, 商标\n",
+        ),
+        (
+            ("export", "-fcsv", "-m", "pct", "--format", "json"),
+            "Error: --format takes one value, got 2: csv, json\n",
+        ),
+        (
+            ("export", "-m", "pct", "--to", "2021", "--to", "2023"),
+            "Error: --to takes one value, got 2: 2021, 2023\n",
+        ),
+        (
+            ("list", "observations", "-y", "2021", "-y", "2023", "--from", "2021"),
+            "Error: --year cannot be combined with --from/--to\n",
+        ),
+    ],
+)
+def test_an_option_given_twice_where_it_takes_one_is_refused(
+    args: tuple[str, ...], message: str
+) -> None:
+    code, out, err = run(*args)
+    assert (code, out, err) == (2, "", message)
+
+
+def test_list_indicators_of_a_place_lists_what_it_has() -> None:
+    code, out, err = run("list", "indicators", "--city", "sz", "-f", "csv")
+    assert code == 0, err
+    rows = {r["id"]: int(r["observations"]) for r in csv.DictReader(io.StringIO(out))}
+    code, out, _ = run("list", "observations", "--city", "sz", "-f", "csv")
+    held = Counter(_ids(out, "indicator"))
+    assert rows == dict(held)
+    code, out, _ = run("list", "indicators", "-f", "csv")
+    assert len(rows) < len(_ids(out))
+
+
+def test_repeatable_options_and_flags_may_be_repeated() -> None:
+    code, out, err = run(
+        "export",
+        "--no-sanitize",
+        "--no-sanitize",
+        "-c",
+        "sh",
+        "-c",
+        "sz",
+        "-m",
+        "pct",
+        "-y",
+        "2024",
+    )
+    assert code == 0, err
+    assert {r["city"] for r in csv.DictReader(io.StringIO(out))} == {"shanghai", "shenzhen"}
+    # a value is a value, even when it looks like another option
+    code, _, err = run("list", "indicators", "--search", "-fx", "-f", "csv")
+    assert (code, err) == (
+        1,
+        "Error: no indicator matches these filters; `ipstats list indicators` shows them all\n",
+    )

@@ -222,6 +222,7 @@ def test_reference_tables_round_trip(package: Path, tiny: Dataset) -> None:
         {
             "id": i.id,
             "name": i.name,
+            "name_zh": i.name_zh or None,
             "aliases": i.aliases,
             "category": i.category,
             "unit": i.unit,

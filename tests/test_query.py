@@ -288,3 +288,48 @@ def test_show_of_an_unknown_name_names_both_kinds(tiny: Dataset) -> None:
         "no indicator or city named 'betaa'; did you mean: beta? "
         "(`ipstats list indicators` shows them all; known cities: alpha, beta, nation)"
     )
+
+
+def test_where_takes_several_metrics_and_years(tiny: Dataset) -> None:
+    chosen = where(tiny, metric=["rank", "widgets", "cluster_rank"], pinned=["2024", 2021, "2024"])
+    assert chosen == Filter(indicators=("cluster_rank", "widgets_granted"), years=(2021, 2024))
+    assert {(o.indicator, o.year) for o in select(tiny, chosen)} == {
+        ("cluster_rank", 2021),
+        ("widgets_granted", 2021),
+        ("widgets_granted", 2024),
+    }
+    assert where(tiny, pinned=["2022"]) == Filter(year_from=2022, year_to=2022)
+    with pytest.raises(UsageError, match=r"^--year cannot be combined with --from/--to$"):
+        where(tiny, pinned=[2021, 2022], start=2020, terms=FLAGS)
+    with pytest.raises(UsageError, match=r"^--year 'x' is not a year"):
+        where(tiny, pinned=[2021, "x"], terms=FLAGS)
+
+
+@pytest.mark.parametrize(
+    ("search", "found"),
+    [
+        ("granted widgets", {"widgets_granted"}),  # every word, in any order
+        ("WIDG GRANT", {"widgets_granted"}),  # starts of words, any case
+        ("widgets", {"widgets_granted", "valid_widgets"}),
+        ("idgets", set()),  # not the middle of a word
+        ("cases share", {"widget_share"}),  # from the description
+        ("raised money", {"funding_amount"}),
+        ("widgets raised", set()),  # every word must be found
+    ],
+)
+def test_search_finds_every_word_in_any_order(tiny: Dataset, search: str, found: set[str]) -> None:
+    assert {i.id for i in tiny.indicators if Filter(search=search).admits_indicator(i)} == found
+
+
+def test_indicators_table_of_a_place_lists_only_what_it_has(tiny: Dataset) -> None:
+    table = indicators_table(tiny, Filter(cities=("alpha",)))
+    counts = {r["id"]: r["observations"] for r in table.records()}
+    assert counts == {
+        "cluster_rank": 2,
+        "widgets_granted": 3,
+        "valid_widgets": 1,
+        "widget_share": 2,
+        "funding_amount": 1,
+    }
+    with pytest.raises(NoDataError, match=r"^no indicator matches these filters"):
+        indicators_table(tiny, Filter(cities=("nation",)))

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from conftest import TINY
 from ipstats import resolve
 from ipstats.errors import ExitStatus, UsageError
+from ipstats.loader import parse
 from ipstats.model import Category, Dataset
+from ipstats.schema import build_dataset
 
 
 @pytest.mark.parametrize(
@@ -82,8 +87,9 @@ def test_indicator_by_id_alias_or_unique_prefix(tiny: Dataset, name: str, expect
 def test_ambiguous_prefix_lists_candidates(tiny: Dataset, name: str) -> None:
     with pytest.raises(UsageError) as caught:
         resolve.indicator(tiny, name)
-    assert (
-        str(caught.value) == f"ambiguous metric '{name}': it could be widgets_granted, widget_share"
+    assert str(caught.value) == (
+        f"ambiguous metric '{name}': it could be "
+        "widgets_granted (Widgets granted); widget_share (Widget share)"
     )
     assert caught.value.exit_status is ExitStatus.USAGE
 
@@ -153,3 +159,81 @@ def test_category_by_name_in_any_case() -> None:
 
 def test_known_cities_shows_the_first_ten(tiny: Dataset) -> None:
     assert resolve.known_cities(tiny) == "alpha, beta, nation"
+
+
+# The tiny dataset with Chinese names for some of its indicators.
+NAMED = (
+    TINY.replace(
+        "    name: Widgets granted\n", "    name: Widgets granted\n    name_zh: 部件授权量\n"
+    )
+    .replace("    name: Valid widgets\n", "    name: Valid widgets\n    name_zh: 有效部件拥有量\n")
+    .replace("    name: Widget share\n", "    name: Widget share\n    name_zh: 部件案件占比\n")
+)
+
+
+_NAMED_DATASET = build_dataset(parse(NAMED, "named.yaml"), "named.yaml")[0]
+
+
+@pytest.fixture
+def named() -> Dataset:
+    return _NAMED_DATASET
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("widgets granted", "widgets_granted"),  # the id, spaces for underscores
+        ("Widgets-Granted", "widgets_granted"),
+        ("Funding amount", "funding_amount"),  # the English name
+        ("VALID WIDGETS", "valid_widgets"),
+        ("部件授权量", "widgets_granted"),  # the Chinese name
+        ("有效部件", "valid_widgets"),  # a Chinese term found in one Chinese name only
+        ("占比", "widget_share"),
+        ("granted widgets", "widgets_granted"),  # the words of the name in another order
+        ("cluster", "cluster_rank"),  # a unique prefix still comes before words
+        ("amount funding", "funding_amount"),
+        ("raised", None),  # descriptions are for search, not for naming a metric
+    ],
+)
+def test_indicator_by_english_or_chinese_name(
+    named: Dataset, name: str, expected: str | None
+) -> None:
+    if expected is None:
+        with pytest.raises(UsageError, match=r"^unknown metric"):
+            resolve.indicator(named, name)
+    else:
+        assert resolve.indicator(named, name).id == expected
+
+
+def test_an_ambiguous_chinese_term_lists_candidates_with_both_names(named: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve.indicator(named, "部件")
+    assert str(caught.value) == (
+        "ambiguous metric '部件': it could be widgets_granted (Widgets granted, 部件授权量); "
+        "valid_widgets (Valid widgets, 有效部件拥有量); widget_share (Widget share, 部件案件占比)"
+    )
+    assert caught.value.exit_status is ExitStatus.USAGE
+
+
+def test_an_ambiguous_english_word_lists_candidates(named: Dataset) -> None:
+    # "valid widgets" would be an id; "widgets" alone is an alias; "widg" starts two ids.
+    with pytest.raises(UsageError, match=r"^ambiguous metric 'Widg': it could be widgets_granted "):
+        resolve.indicator(named, "Widg")
+
+
+def test_several_names_resolve_in_order_each_once(named: Dataset) -> None:
+    found = resolve.indicators(named, ["有效部件", "widgets", "valid_widgets"])
+    assert [i.id for i in found] == ["valid_widgets", "widgets_granted"]
+    assert resolve.indicators(named, None) == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+def test_any_metric_name_resolves_or_is_a_usage_error(name: str) -> None:
+    dataset = _NAMED_DATASET
+    try:
+        found = resolve.indicator(dataset, name)
+    except UsageError as error:
+        assert str(error).startswith(("empty metric", "unknown metric", "ambiguous metric"))
+    else:
+        assert found in dataset.indicators

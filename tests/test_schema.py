@@ -136,3 +136,40 @@ def test_the_checker_collects_problems_and_marks_refused_fields() -> None:
     assert messages[2] == ("x[0].year", "1850 is not a plausible year (1900-2100)", 4)
     assert messages[3] == ("x[0].title", "must not be empty", 5)
     assert len(messages) == 4
+
+
+def test_an_indicator_may_have_a_chinese_name() -> None:
+    dataset, _ = build(
+        TINY.replace(
+            "    name: Valid widgets\n", "    name: Valid widgets\n    name_zh: 有效部件\n"
+        )
+    )
+    assert dataset.indicator("valid_widgets").name_zh == "有效部件"
+    assert dataset.indicator("widgets_granted").name_zh == ""  # optional
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "Valid widgets",
+            "'Valid widgets' has no Chinese characters; name_zh is the name in Chinese",
+        ),
+        ('""', "must not be empty"),
+        ("[有效部件]", "must be text, got a list"),
+    ],
+)
+def test_a_chinese_name_must_be_chinese_text(value: str, message: str) -> None:
+    text = TINY.replace(
+        "    name: Valid widgets\n", f"    name: Valid widgets\n    name_zh: {value}\n"
+    )
+    assert problems(text) == [f"indicators[1].name_zh: {message}"]
+
+
+def test_a_chinese_name_is_claimed_like_an_alias() -> None:
+    text = TINY.replace(
+        "    name: Valid widgets\n", "    name: Valid widgets\n    name_zh: 部件\n"
+    ).replace("    name: Widget share\n", "    name: Widget share\n    name_zh: 部件\n")
+    assert problems(text) == [
+        "indicators[2]: name or alias '部件' is claimed by indicators 'valid_widgets' and 'widget_share'"
+    ]

@@ -15,9 +15,12 @@ from dataclasses import dataclass
 
 import pytest
 
+from ipstats import resolve
 from ipstats.datafile import default_path, load
-from ipstats.errors import DatasetError
+from ipstats.errors import DatasetError, UsageError
 from ipstats.model import Dataset, Measure, Observation, Period, Qualifier, Unit
+from ipstats.names import fold, has_cjk
+from ipstats.query import Filter
 
 SOURCES = {"sh-wp-2021", "sh-wp-2023", "sh-brief-2025", "sz-ip-2024", "sh-proc-2023"}
 
@@ -395,6 +398,86 @@ def test_indicator_names_and_descriptions(dataset: Dataset) -> None:
     for i in dataset.indicators:
         sentences = re.findall(r"[.!?](?:\s|$)", i.description.strip())
         assert 1 <= len(sentences) <= 2, (i.id, i.description)
+
+
+def test_every_indicator_has_its_own_chinese_name(dataset: Dataset) -> None:
+    unnamed = [i.id for i in dataset.indicators if not has_cjk(i.name_zh)]
+    assert unnamed == []
+    shared = Counter(fold(i.name_zh) for i in dataset.indicators)
+    assert [n for n, k in shared.items() if k > 1] == []
+
+
+# Terms of the Chinese 2021 white paper, its own words for the figures stored from it.
+WHITE_PAPER_TERMS = {
+    "patents_granted": "专利授权量",
+    "invention_patents_granted": "发明专利授权量",
+    "pct_applications": "PCT国际专利申请量",
+    "valid_invention_patents": "有效发明专利拥有量",
+    "high_value_invention_patents_per_10k": "每万人口高价值发明专利拥有量",
+    "trademark_applications": "商标申请量",
+    "trademark_registrations": "新增商标注册量",
+    "valid_trademarks": "有效商标注册量",
+    "copyright_registrations": "作品著作权登记数",
+    "court_first_instance_no_appeal_rate": "一审服判息诉率",
+    "patent_attorneys": "执业专利代理师",
+}
+
+
+@pytest.mark.parametrize(("indicator", "term"), WHITE_PAPER_TERMS.items())
+def test_chinese_names_are_the_white_papers_terms(
+    dataset: Dataset, indicator: str, term: str
+) -> None:
+    assert dataset.indicator(indicator).name_zh == term
+
+
+@pytest.mark.parametrize(
+    ("typed", "indicator"),
+    [
+        ("PCT applications", "pct_applications"),
+        ("valid trademarks", "valid_trademarks"),
+        ("Valid registered trademarks", "valid_trademarks"),
+        ("有效商标", "valid_trademarks"),
+        ("granted patents", "patents_granted"),
+        ("PCT国际专利申请量", "pct_applications"),
+    ],
+)
+def test_metrics_by_english_or_chinese_name(dataset: Dataset, typed: str, indicator: str) -> None:
+    assert resolve.indicator(dataset, typed).id == indicator
+
+
+def test_a_chinese_term_in_several_names_is_ambiguous(dataset: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve.indicator(dataset, "有效发明专利")
+    assert str(caught.value) == (
+        "ambiguous metric '有效发明专利': it could be "
+        "valid_invention_patents (Valid invention patents, 有效发明专利拥有量); "
+        "strategic_industries_valid_invention_patent_share (Share of valid invention patents in "
+        "strategic emerging and future industries, 战略性新兴产业和未来产业有效发明专利占比)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("term", "obvious"),
+    [
+        ("专利", {"patents_granted", "invention_patents_granted", "valid_invention_patents"}),
+        ("商标", {"trademark_registrations", "valid_trademarks", "trademark_applications"}),
+        ("版权", {"copyright_registrations", "copyright_enforcement_cases"}),
+        ("发明", {"invention_patents_granted", "valid_invention_patents"}),
+        ("知识产权", {"ip_pledge_financing_amount", "court_ip_cases_accepted"}),
+        ("granted patents", {"patents_granted", "invention_patents_granted"}),
+    ],
+)
+def test_search_in_chinese_and_english(dataset: Dataset, term: str, obvious: set[str]) -> None:
+    found = {i.id for i in dataset.indicators if Filter(search=term).admits_indicator(i)}
+    assert obvious <= found
+    assert len(found) < len(dataset.indicators)
+
+
+def test_the_cache_keeps_the_chinese_names() -> None:
+    fresh = load(default_path(), use_cache=False).dataset
+    load(default_path())  # written to the cache, if it was not there yet
+    cached = load(default_path()).dataset
+    assert [i.name_zh for i in cached.indicators] == [i.name_zh for i in fresh.indicators]
 
 
 # ----------------------------------------------------------------------------- (d) curation decisions

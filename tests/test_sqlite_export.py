@@ -139,6 +139,7 @@ def test_reference_tables_hold_the_dataset(db: sqlite3.Connection) -> None:
     assert db.execute("SELECT * FROM indicators WHERE id = 'widget_share'").fetchone() == (
         "widget_share",
         "Widget share",
+        None,  # no Chinese name in this dataset
         "protection",
         "percent",
         "rate",

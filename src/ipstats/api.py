@@ -33,14 +33,15 @@ class Data:
     def observations(
         self,
         city: str | list[str] | None = None,
-        metric: str | None = None,
+        metric: str | list[str] | None = None,
         start: int | str | None = None,
         end: int | str | None = None,
         category: Category | str | None = None,
         search: str = "",
-        year: int | str | None = None,
+        year: int | str | list[int | str] | None = None,
     ) -> Table:
-        """Observations matching the filters (every argument optional)."""
+        """Observations matching the filters (every argument optional; a list of metrics or of
+        years means any of them)."""
         cities = [city] if isinstance(city, str) else list(city or [])
         where = query.where(self.dataset, cities, metric, year, start, end, category, search)
         return query.observations_table(self.dataset, where)

@@ -89,6 +89,35 @@ class IpstatsGroup(typer.core.TyperGroup):
             sys.exit(code)
         return code
 
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if isinstance(command, typer.core.TyperCommand) and not ctx.resilient_parsing:
+            _refuse_repeated(command.get_params(ctx), rest)
+        return name, command, rest
+
+
+def _refuse_repeated(parameters: Iterable[Any], args: Sequence[str]) -> None:
+    """A usage error for an option that takes one value given more than once: the parser would
+    keep the last one without a word, and the answer would not be what was asked."""
+    options = [p for p in parameters if isinstance(p, typer.core.TyperOption)]
+    by_flag = {flag: o for o in options for flag in o.opts if not (o.is_flag or o.count)}
+    given: dict[str, list[str]] = {}
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--":
+            break
+        long = token.startswith("--")
+        flag, _, attached = token.partition("=") if long else (token[:2], "", token[2:])
+        option = by_flag.get(flag)
+        if option is None:
+            continue
+        value = attached if attached or "=" in token else next(tokens, "")
+        if not option.multiple:
+            given.setdefault(max(option.opts, key=len), []).append(value)
+    for flag, values in given.items():
+        if len(values) > 1:
+            raise UsageError(f"{flag} takes one value, got {len(values)}: {', '.join(values)}")
+
 
 # What writing to a file descriptor fails with when the file cannot take the output (a full
 # disk or quota, a size limit, a device error, a closed or non-blocking descriptor). Such an
@@ -179,6 +208,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 list_app = typer.Typer(
+    cls=IpstatsGroup,
     help="List cities, indicators, sources or observations.\n\nExample: ipstats list observations --city shanghai --metric pct",
     epilog=EXIT_CODES,
     no_args_is_help=True,
@@ -291,7 +321,7 @@ def _complete(kind: str, incomplete: str) -> list[str]:
     if kind == "city":
         names = [n for c in ds.cities for n in (c.id, *c.aliases)]
     else:
-        names = [n for i in ds.indicators for n in i.names]
+        names = [n for i in ds.indicators for n in (*i.names, i.name_zh) if n]
     folded = incomplete.casefold()
     return sorted({n for n in names if n.casefold().startswith(folded)})
 
@@ -335,12 +365,26 @@ CityOpt = Annotated[
         autocompletion=complete_city,
     ),
 ]
+# An option that takes one value is refused when given twice (`_refuse_repeated`); those that
+# can take several are lists.
+_METRIC_HELP = 'Indicator id, alias, unique prefix, or English or Chinese name (e.g. pct, "valid trademarks", 有效商标)'
 MetricOpt = Annotated[
     str | None,
     typer.Option(
         "--metric",
         "-m",
-        help="Indicator id, alias or unique prefix (e.g. pct).",
+        help=f"{_METRIC_HELP}.",
+        show_default=False,
+        callback=_text_value,
+        autocompletion=complete_metric,
+    ),
+]
+MetricsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--metric",
+        "-m",
+        help=f"{_METRIC_HELP}; repeatable.",
         show_default=False,
         callback=_text_value,
         autocompletion=complete_metric,
@@ -349,6 +393,16 @@ MetricOpt = Annotated[
 YearOpt = Annotated[
     str | None,
     typer.Option("--year", "-y", help="Only this year.", show_default=False, callback=_text_value),
+]
+YearsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--year",
+        "-y",
+        help="Only this year (repeatable).",
+        show_default=False,
+        callback=_text_value,
+    ),
 ]
 FromOpt = Annotated[
     str | None,
@@ -366,7 +420,8 @@ SearchOpt = Annotated[
     typer.Option(
         "--search",
         "-s",
-        help="Text to find in indicator names, aliases and descriptions.",
+        help="Words to find, all of them in any order, in indicator ids, names (English or "
+        "Chinese), aliases and descriptions (e.g. 'granted patents', 专利).",
         show_default=False,
         callback=_text_value,
     ),
@@ -492,7 +547,8 @@ def list_indicators(
     search: SearchOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """List indicators with their aliases, units and measures.
+    """List indicators with their names in English and Chinese, aliases, units and measures
+    (with --city, those the places have data for).
 
     Example: ipstats list indicators --category creation --search patent
     """
@@ -518,8 +574,8 @@ def list_sources(ctx: typer.Context, fmt: FormatOpt = None) -> None:
 def list_observations(
     ctx: typer.Context,
     city: CityOpt = None,
-    metric: MetricOpt = None,
-    year: YearOpt = None,
+    metric: MetricsOpt = None,
+    year: YearsOpt = None,
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     category: CategoryOpt = None,
@@ -542,7 +598,11 @@ def list_observations(
 def show(
     ctx: typer.Context,
     name: Annotated[
-        str, typer.Argument(help="An indicator (id, alias, prefix) or a city (id, name, alias).")
+        str,
+        typer.Argument(
+            help="An indicator (id, alias, prefix, English or Chinese name) or a city "
+            "(id, name, alias)."
+        ),
     ],
     fmt: FormatOpt = None,
 ) -> None:
@@ -608,7 +668,7 @@ def growth(
             help="One or more cities.", show_default=False, autocompletion=complete_city
         ),
     ],
-    metric: MetricOpt = None,
+    metric: MetricsOpt = None,
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     scope: Annotated[
@@ -634,8 +694,8 @@ def growth(
     from ipstats.growth import growth as compute
 
     ds = _state(ctx).dataset()
-    found, indicator = resolve.cities(ds, cities), resolve.indicator_if_named(ds, metric)
-    result = compute(ds, found, indicator, year_from, year_to, not no_implied, _FLAGS, scope)
+    found, chosen = resolve.cities(ds, cities), resolve.indicators(ds, metric)
+    result = compute(ds, found, chosen, year_from, year_to, not no_implied, _FLAGS, scope)
     picture = partial(_draw_growth, result) if chart else None
     _emit(ctx, [result.to_table()], fmt, chart=picture, human=result.series_tables())
     _said(result.notes())
@@ -685,8 +745,8 @@ def export(
         bool, typer.Option("--wide", help="One row per city and indicator, one column per year.")
     ] = False,
     city: CityOpt = None,
-    metric: MetricOpt = None,
-    year: YearOpt = None,
+    metric: MetricsOpt = None,
+    year: YearsOpt = None,
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     category: CategoryOpt = None,
@@ -719,6 +779,7 @@ def export(
 
 
 cache_app = typer.Typer(
+    cls=IpstatsGroup,
     help="The cache of datasets already read, which makes queries fast.\n\nExample: ipstats cache clear",
     epilog=EXIT_CODES,
     no_args_is_help=True,

@@ -219,6 +219,7 @@ def _indicator_row(i: Indicator) -> tuple[Any, ...]:
     return (
         i.id,
         i.name,
+        i.name_zh or None,
         i.aliases,
         i.category.value,
         i.unit.value,

@@ -486,53 +486,61 @@ def _change_unit(unit: Unit) -> str:
 def growth(
     dataset: Dataset,
     cities: Sequence[City],
-    indicator: Indicator | None = None,
+    indicator: Indicator | Sequence[Indicator] | None = None,
     year_from: int | str | None = None,
     year_to: int | str | None = None,
     implied: bool = True,
     terms: Terms = PLAIN,
     scope: str | None = None,
 ) -> Growth:
-    """Growth series for the cities: one metric, or every series with two or more points.
+    """Growth series for the cities: of the metric (or metrics) named, or every series with two
+    or more points.
 
     ``year_from`` and ``year_to`` (numbers or digits) bound the years and ``scope`` keeps the
     figures whose scope contains it (needs a metric); ``terms`` names them in the UsageError
-    raised when they cannot be.
+    raised when they cannot be. A place without a named metric is in ``missing``.
     """
     if not cities:
         raise UsageError(f"growth needs at least one city (known: {known_cities(dataset)})")
-    if scope is not None and indicator is None:
+    named: tuple[Indicator, ...] = (
+        ()
+        if indicator is None
+        else (indicator,)
+        if isinstance(indicator, Indicator)
+        else tuple(indicator)
+    )
+    if scope is not None and not named:
         raise UsageError(f"{terms.scope} needs a metric: scopes belong to one indicator")
     first, last = year_range(None, year_from, year_to, terms)
-    indicators = (indicator,) if indicator else dataset.indicators
     result: list[Series] = []
     absent: list[Missing] = []
-    if indicator is not None and scope is not None:
-        everyone = select(
-            dataset,
-            Filter(
-                cities=tuple(c.id for c in cities),
-                indicators=(indicator.id,),
-                year_from=first,
-                year_to=last,
-            ),
-        )
-        if everyone:
-            choose_scope(everyone, scope, indicator.id, terms.scope)
+    if scope is not None:
+        for ind in named:
+            everyone = select(
+                dataset,
+                Filter(
+                    cities=tuple(c.id for c in cities),
+                    indicators=(ind.id,),
+                    year_from=first,
+                    year_to=last,
+                ),
+            )
+            if everyone:
+                choose_scope(everyone, scope, ind.id, terms.scope)
     for city in cities:
-        held = []
-        for ind in indicators:
+        for ind in named or dataset.indicators:
             try:
                 found = build_series(dataset, city, ind, first, last, implied, scope, terms)
             except UsageError:
                 found = ()  # this city has no figure of the scope asked for; another has
+            held = []
             for s in found:
                 points = sum(1 for p in s.points if p.kind is not PointKind.SPAN)
-                if points >= 2 or (indicator is not None and points):
+                if points >= 2 or (named and points):
                     held.append(s)
-        if indicator is not None and not held:
-            absent.append(missing(dataset, city, indicator, first, last, scope))
-        result += held
+            if named and not held:
+                absent.append(missing(dataset, city, ind, first, last, scope))
+            result += held
     if not result:
         if absent:
             raise NoDataError(nothing_found(absent))

@@ -151,6 +151,7 @@ class Indicator:
     unit: Unit
     measure: Measure
     description: str
+    name_zh: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ipstats import resolve
 from ipstats.errors import NoDataError, UsageError
 from ipstats.model import YEAR_RANGE, Category, City, Dataset, Indicator, Observation, Period
-from ipstats.names import fold
+from ipstats.names import all_terms_match, fold, terms
 from ipstats.rows import fields_except, observation_row
 from ipstats.table import Column, Kind, Table
 from ipstats.terms import PLAIN, Terms
@@ -78,6 +78,7 @@ class Filter:
     year_to: int | None = None
     category: Category | None = None
     search: str = ""
+    years: tuple[int, ...] = ()  # several single years; empty: those from year_from to year_to
 
     def __post_init__(self) -> None:
         _check_order(self.year_from, self.year_to, PLAIN)
@@ -88,10 +89,11 @@ class Filter:
         if self.category is not None and indicator.category is not self.category:
             return False
         if self.search:
-            wanted = fold(self.search)
-            haystack = fold(" ".join((*indicator.names, indicator.name, indicator.description)))
-            if wanted not in haystack:
-                return False
+            texts = (*indicator.names, indicator.name, indicator.name_zh, indicator.description)
+            query = terms(self.search)
+            if not query:  # nothing but punctuation: look for it as it is
+                return fold(self.search) in fold(" ".join(texts))
+            return all_terms_match(query, texts)
         return True
 
     def admits(self, observation: Observation, indicator: Indicator) -> bool:
@@ -101,29 +103,42 @@ class Filter:
             return False
         if self.year_to is not None and observation.year > self.year_to:
             return False
+        if self.years and observation.year not in self.years:
+            return False
         return self.admits_indicator(indicator)
 
 
 def where(
     dataset: Dataset,
     cities: Sequence[str] = (),
-    metric: str | None = None,
-    pinned: int | str | None = None,
+    metric: str | Sequence[str] | None = None,
+    pinned: int | str | Sequence[int | str] | None = None,
     start: int | str | None = None,
     end: int | str | None = None,
     category: Category | str | None = None,
     search: str | None = None,
     terms: Terms = PLAIN,
 ) -> Filter:
-    """The filter for what a user typed: names of cities and a metric, years, a category."""
-    first, last = year_range(pinned, start, end, terms)
+    """The filter for what a user typed: names of cities and metrics, years, a category.
+
+    ``metric`` and ``pinned`` may each be one or several (a repeatable option's list).
+    """
+    several = [pinned] if pinned is None or isinstance(pinned, int | str) else list(pinned)
+    years = tuple(
+        dict.fromkeys(y for y in (parse_year(p, terms.year) for p in several) if y is not None)
+    )
+    first, last = year_range(years[0] if len(years) == 1 else None, start, end, terms)
+    if len(years) > 1 and (first is not None or last is not None):
+        raise UsageError(f"{terms.year} cannot be combined with {terms.bounds}")
+    metrics = [metric] if isinstance(metric, str) else metric
     return Filter(
         cities=tuple(c.id for c in resolve.cities(dataset, list(cities))),
-        indicators=(resolve.indicator(dataset, metric).id,) if metric is not None else (),
+        indicators=tuple(i.id for i in resolve.indicators(dataset, metrics)),
         year_from=first,
         year_to=last,
         category=resolve.category(category) if category is not None else None,
         search=search or "",
+        years=tuple(sorted(years)) if len(years) > 1 else (),
     )
 
 
@@ -265,11 +280,17 @@ class Missing:
 def nothing_found(absent: Sequence[Missing]) -> str:
     """One message for places none of which has the metric: what each has instead."""
     first = absent[0]
-    names = " or ".join(m.city.id for m in absent)
+    names = " or ".join(dict.fromkeys(m.city.id for m in absent))
+    metrics = tuple(dict.fromkeys(m.indicator.id for m in absent))
     of = f" of a scope matching {first.scope!r}" if first.scope is not None else ""
     when = _span_text(first.year_from, first.year_to)
-    parts = [f"no {first.indicator.id}{of} for {names}{when}"]
-    parts += [f"{m.city.id} has it for {years_text(m.years_held)}" for m in absent if m.years_held]
+    parts = [f"no {' or '.join(metrics)}{of} for {names}{when}"]
+    parts += [
+        f"{m.city.id} has {'it' if len(metrics) == 1 else m.indicator.id} for "
+        + years_text(m.years_held)
+        for m in absent
+        if m.years_held
+    ]
     related = list(dict.fromkeys(r for m in absent for r in m.related))[:5]
     if related:
         parts.append(f"related indicators with data: {', '.join(related)}")
@@ -452,16 +473,22 @@ def cities_table(dataset: Dataset) -> Table:
 
 
 def indicators_table(dataset: Dataset, where: Filter) -> Table:
-    chosen = [i for i in dataset.indicators if where.admits_indicator(i)]
+    counts = {key[0]: n for key, n in dataset.tally("indicator", cities=where.cities).items()}
+    # Named places: the indicators they have data for, counted for them alone.
+    chosen = [
+        i
+        for i in dataset.indicators
+        if where.admits_indicator(i) and (not where.cities or counts.get(i.id, 0))
+    ]
     if not chosen:
         raise NoDataError(
             "no indicator matches these filters; `ipstats list indicators` shows them all"
         )
-    counts = {key[0]: n for key, n in dataset.tally("indicator", cities=where.cities).items()}
     rows = tuple(
         {
             "id": i.id,
             "name": i.name,
+            "name_zh": i.name_zh,
             "aliases": ", ".join(i.aliases),
             "category": i.category.value,
             "unit": i.unit.value,
@@ -473,6 +500,7 @@ def indicators_table(dataset: Dataset, where: Filter) -> Table:
     columns = (
         Column("id", "Id"),
         Column("name", "Name"),
+        Column("name_zh", "Chinese"),
         Column("aliases", "Aliases"),
         Column("category", "Category"),
         Column("unit", "Unit"),
@@ -515,6 +543,7 @@ def indicator_detail(dataset: Dataset, indicator: Indicator) -> tuple[Table, Tab
         rows=(
             {"field": "id", "value": indicator.id},
             {"field": "name", "value": indicator.name},
+            {"field": "name_zh", "value": indicator.name_zh or None},
             {"field": "aliases", "value": ", ".join(indicator.aliases) or None},
             {"field": "category", "value": indicator.category.value},
             {"field": "unit", "value": indicator.unit.value},

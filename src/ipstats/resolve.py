@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from ipstats.errors import UsageError
 from ipstats.model import Category, City, Dataset, Indicator
-from ipstats.names import did_you_mean, fold
+from ipstats.names import all_terms_match, did_you_mean, fold, key, terms
 
 _ALL_INDICATORS = "`ipstats list indicators` shows them all"
 
@@ -24,7 +26,8 @@ def city(dataset: Dataset, name: str) -> City:
 
 
 def indicator(dataset: Dataset, name: str) -> Indicator:
-    """An indicator by id or alias, in any letter case, or by a prefix only one id starts with."""
+    """An indicator by id or alias, by a prefix only one id or alias starts with, or by its
+    English or Chinese name or words of them (see ``_indicator``), in any letter case."""
     wanted = fold(name)
     if not wanted:
         raise UsageError(f"empty metric name; {_ALL_INDICATORS}")
@@ -33,6 +36,12 @@ def indicator(dataset: Dataset, name: str) -> Indicator:
         hint = did_you_mean(name, _indicator_names(dataset))
         raise UsageError(f"unknown metric {quote_input(name)}{hint} ({_ALL_INDICATORS})")
     return found
+
+
+def indicators(dataset: Dataset, names: Sequence[str] | None) -> tuple[Indicator, ...]:
+    """The indicators named, in the order given, each once (none named means none)."""
+    found = tuple(indicator(dataset, n) for n in names or ())
+    return tuple({i.id: i for i in found}.values())
 
 
 def indicator_if_named(dataset: Dataset, name: str | None) -> Indicator | None:
@@ -84,15 +93,52 @@ def _city(dataset: Dataset, wanted: str) -> City | None:
 
 
 def _indicator(dataset: Dataset, wanted: str, name: str) -> Indicator | None:
-    """The indicator named ``wanted`` (folded) or the only one it is a prefix of."""
-    for candidate in dataset.indicators:
+    """The indicator ``name`` (folded: ``wanted``) stands for, trying in turn, and taking the
+    first rule that anything answers to:
+
+    1. its id or an alias (spaces, hyphens and underscores alike: "pct applications");
+    2. its English or Chinese name;
+    3. a prefix of one id or alias;
+    4. the words of its English name in another order ("granted patents");
+    5. words each of which is a word, or starts a word, of its id, aliases or names, and
+       Chinese terms found in its Chinese name or aliases ("有效商标").
+
+    A rule that more than one indicator answers to is an ambiguity: a UsageError naming them.
+    """
+    for candidate in dataset.indicators:  # the common case, and names are unique: no search
         if wanted in {fold(n) for n in candidate.names}:
             return candidate
-    prefixed = [i for i in dataset.indicators if any(fold(n).startswith(wanted) for n in i.names)]
-    if len(prefixed) > 1:
-        shown = ", ".join(i.id for i in prefixed[:8]) + (", ..." if len(prefixed) > 8 else "")
-        raise UsageError(f"ambiguous metric {quote_input(name)}: it could be {shown}")
-    return prefixed[0] if prefixed else None
+    typed = key(wanted)
+    query = terms(wanted)
+    rules: tuple[Callable[[Indicator], bool], ...] = (
+        lambda i: bool(typed) and typed in {key(n) for n in i.names},
+        lambda i: bool(typed) and typed in {key(i.name), key(i.name_zh)},
+        lambda i: (
+            any(fold(n).startswith(wanted) for n in i.names)
+            or (bool(typed) and any(key(n).startswith(typed) for n in i.names))
+        ),
+        lambda i: bool(query) and sorted(query) == sorted(terms(i.name)),
+        lambda i: bool(query) and all_terms_match(query, (*i.names, i.name, i.name_zh)),
+    )
+    for rule in rules:
+        found = [i for i in dataset.indicators if rule(i)]
+        if len(found) > 1:
+            raise UsageError(f"ambiguous metric {quote_input(name)}: it could be {_listed(found)}")
+        if found:
+            return found[0]
+    return None
+
+
+def _listed(found: Sequence[Indicator], limit: int = 8) -> str:
+    """Candidates for an ambiguous name: ids with their names, the first few of many."""
+    shown = "; ".join(f"{i.id} ({_both_names(i)})" for i in found[:limit])
+    if len(found) > limit:
+        shown += f"; and {len(found) - limit} more (`ipstats list indicators --search` finds them)"
+    return shown
+
+
+def _both_names(i: Indicator) -> str:
+    return f"{i.name}, {i.name_zh}" if i.name_zh else i.name
 
 
 def _city_names(dataset: Dataset) -> list[str]:

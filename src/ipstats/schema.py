@@ -26,7 +26,7 @@ from ipstats.model import (
     Source,
     Unit,
 )
-from ipstats.names import did_you_mean, fold
+from ipstats.names import did_you_mean, fold, has_cjk
 from ipstats.precision import absolute_change_bounds, agrees, relative_change_bounds
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -166,26 +166,49 @@ def _indicators(checker: Checker, tree: YMap) -> dict[str, Indicator]:
     owners: dict[str, str] = {}
     for path, record in checker.records(tree, "indicators"):
         checker.fields(
-            record, path, ("id", "name", "category", "unit", "measure", "description"), ("aliases",)
+            record,
+            path,
+            ("id", "name", "category", "unit", "measure", "description"),
+            ("name_zh", "aliases"),
         )
         indicator_id = checker.text(
             record, "id", path, _SNAKE, "a snake_case id (lowercase letters, digits, underscores)"
         )
         name = checker.text(record, "name", path)
+        name_zh = _chinese_name(checker, record, path)
         aliases = checker.texts(record, "aliases", path)
         aliases = () if aliases is MISSING and "aliases" not in record else aliases
         category = checker.choice(record, "category", path, Category, "category")
         unit = checker.choice(record, "unit", path, Unit, "unit")
         measure = checker.choice(record, "measure", path, Measure, "measure")
         description = checker.text(record, "description", path)
-        if missing(indicator_id, name, aliases, category, unit, measure, description):
+        if missing(indicator_id, name, name_zh, aliases, category, unit, measure, description):
             checker.broken.add(str(record.get("id")))
             continue
         if _unique_id(checker, result, indicator_id, path, record, "indicator"):
-            indicator = Indicator(indicator_id, name, aliases, category, unit, measure, description)
-            _claim_names(checker, owners, indicator.names, indicator_id, path, record, "indicators")
+            indicator = Indicator(
+                indicator_id, name, aliases, category, unit, measure, description, name_zh
+            )
+            # A Chinese name is a name to resolve a metric by, so it is claimed like an alias.
+            names = (*indicator.names, name_zh) if name_zh else indicator.names
+            _claim_names(checker, owners, names, indicator_id, path, record, "indicators")
             result[indicator_id] = indicator
     return result
+
+
+def _chinese_name(checker: Checker, record: YMap, path: str) -> str | Any:
+    """An indicator's optional Chinese name: "" when absent, text with Chinese characters else."""
+    if "name_zh" not in record:
+        return ""
+    name_zh = checker.text(record, "name_zh", path)
+    if isinstance(name_zh, str) and not has_cjk(name_zh):
+        checker.error(
+            f"{quote(name_zh)} has no Chinese characters; name_zh is the name in Chinese",
+            f"{path}.name_zh",
+            record.value_positions["name_zh"],
+        )
+        return MISSING
+    return name_zh
 
 
 def _reference(

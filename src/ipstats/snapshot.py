@@ -72,6 +72,7 @@ def dumps(dataset: Dataset, warnings: tuple[Problem, ...]) -> bytes:
                     i.unit.value,
                     i.measure.value,
                     i.description,
+                    i.name_zh,
                 )
                 for i in dataset.indicators
             ),
@@ -136,8 +137,8 @@ def from_values(values: Any, origin: str) -> tuple[Dataset, tuple[Problem, ...]]
         tuple(Source(i, t, te, p, d, tuple(lang)) for i, t, te, p, d, lang in sources),
         tuple(City(i, n, z, tuple(a), kind[k]) for i, n, z, a, k in cities),
         tuple(
-            Indicator(i, n, tuple(a), category[c], unit[u], measure[m], d)
-            for i, n, a, c, u, m, d in indicators
+            Indicator(i, n, tuple(a), category[c], unit[u], measure[m], d, z)
+            for i, n, a, c, u, m, d, z in indicators
         ),
         tuple(map(Observation._make, zip(*columns, scope, note, strict=True))),
         origin,

@@ -79,6 +79,7 @@ CREATE INDEX city_aliases_alias ON city_aliases (alias);
 CREATE TABLE indicators (
     id TEXT NOT NULL PRIMARY KEY,
     name TEXT NOT NULL,
+    name_zh TEXT,
     category TEXT NOT NULL {_one_of("category", Category)},
     unit TEXT NOT NULL {_one_of("unit", Unit)},
     measure TEXT NOT NULL {_one_of("measure", Measure)},
@@ -232,9 +233,17 @@ def _insert(
         _aliases((c.id, c.aliases) for c in dataset.cities),
     )
     connection.executemany(
-        "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
-            (i.id, i.name, i.category.value, i.unit.value, i.measure.value, i.description)
+            (
+                i.id,
+                i.name,
+                i.name_zh or None,
+                i.category.value,
+                i.unit.value,
+                i.measure.value,
+                i.description,
+            )
             for i in dataset.indicators
         ),
     )

@@ -149,6 +149,7 @@ INDICATORS = Resource(
     (
         Field("id", "string", "Identifier, referred to by observations.indicator.", True),
         Field("name", "string", "Name in English.", True),
+        Field("name_zh", "string", "Name in Chinese, where the dataset gives one.", False),
         Field("aliases", "array", _ALIASES, True),
         Field("category", "string", "Area of intellectual-property work.", True, Category),
         Field(

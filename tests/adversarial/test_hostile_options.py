@@ -95,7 +95,11 @@ def test_compatible_forms_of_a_name_still_resolve(tiny_path: Path, name: str) ->
         ("w" * 100_000, f"unknown metric '{'w' * 57}...' {LIST_THEM}"),
         ("\x1b]0;title\x07", f"unknown metric '\\x1b]0;title\\x07' {LIST_THEM}"),
         ("$(id)", f"unknown metric '$(id)' {LIST_THEM}"),
-        ("widget", "ambiguous metric 'widget': it could be widgets_granted, widget_share"),
+        (
+            "widget",
+            "ambiguous metric 'widget': it could be "
+            "widgets_granted (Widgets granted); widget_share (Widget share)",
+        ),
     ],
     ids=["empty", "long", "escape codes", "subshell", "ambiguous"],
 )
