@@ -1,4 +1,4 @@
-"""Reading dataset files: the only module that imports yaml.
+"""Reading dataset files: the only module that imports yaml, with its pre-checks (_prechecks).
 
 Files are composed into YAML nodes with a safe loader (the C one when libyaml is present),
 then turned into plain containers that remember positions, so that every problem can be
