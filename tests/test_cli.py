@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -361,7 +362,7 @@ def test_export_sqlite_through_the_cli(tiny_path: Path, tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert err == f"wrote 4 observations to {target}\n"
-    with sqlite3.connect(target) as db:
+    with contextlib.closing(sqlite3.connect(target)) as db:  # a bare `with` does not close
         rows = db.execute(
             "SELECT city, year, value FROM observations ORDER BY year, indicator"
         ).fetchall()

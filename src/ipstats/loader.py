@@ -1,4 +1,4 @@
-"""Reading dataset files: the only module that imports yaml.
+"""Reading dataset files: the only module that imports yaml, with its pre-checks (_prechecks).
 
 Files are composed into YAML nodes with a safe loader (the C one when libyaml is present),
 then turned into plain containers that remember positions, so that every problem can be
@@ -6,8 +6,8 @@ reported as file:line:column. Nothing but plain scalars, mappings and sequences 
 no Python tags, no custom tags, no aliases.
 
 Hostile files cost little: files larger than MAX_FILE_BYTES are not read, a file that might
-nest deep enough to crash the C composer is first checked from parser events (which stop at
-the first level too deep), and reading stops after MAX_PROBLEMS problems.
+nest deep enough to crash the C composer is first checked from parser events (see
+ipstats._prechecks), and reading stops after MAX_PROBLEMS problems.
 
 Keeping positions costs more than parsing, so files are first read by ``parse_unplaced``,
 which keeps none and gives up (PositionsNeeded) on anything unusual; validation asks for a
@@ -27,6 +27,14 @@ from typing import Any, BinaryIO
 
 import yaml
 
+from ipstats._prechecks import (
+    ALIASES,
+    MAX_DEPTH,
+    NESTED_TOO_DEEP,
+    event_problems,
+    nesting_problem,
+    shallow,
+)
 from ipstats._tree import Position, PositionsNeeded, UnplacedList, UnplacedMap, YList, YMap
 from ipstats.errors import DatasetError, Problem, UsageError
 
@@ -35,18 +43,12 @@ try:
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
-MAX_DEPTH = 64
 # 100,000 observations with a 250-530 character note each take 58 MiB (benchmarks/generate.py
 # --long-notes); see "Your own data" in the README
 MAX_FILE_BYTES = 64 * 2**20
 MAX_FILE_BYTES_VAR = "IPSTATS_MAX_FILE_BYTES"
 MAX_PROBLEMS = 1000  # then reading stops: a file of a million aliases costs no more than this
 MAX_NUMBER_CHARS = 100  # longer numerals are refused unread (Python converts them slowly)
-# The C composer recurses once per level, and libyaml slows down with depth: nesting in the
-# tens of thousands takes minutes, then overflows the C stack (a crash, not an exception).
-# Files that might nest deeper than this are checked from parser events before composing.
-_SAFE_NESTING = 5_000
-_ALIASES = "YAML anchors and aliases (&name / *name) are not supported; write the value out"
 
 _SCALAR_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")
@@ -59,19 +61,6 @@ _NUMBER_TAGS = frozenset(("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"))
 _BASE_60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-9_]+)+(?:\.[0-9_]*)?")
 _OCTAL = re.compile(r"[-+]?0[0-7_]+")
 _SHOWN_CHARS = 60
-# A flow collection on one line holding no other: plain or simply quoted items, with "," or
-# ": " between them (every separator and quote where the YAML reader would see one).
-_PLAIN_CHAR = rb"[^\[\]{},:\"'# \x00-\x1f\x7f-\xff]"
-_ITEM = b"|".join(
-    (
-        rb"\"[^\"\\\[\]{}\x00-\x1f\x7f-\xff]*\"",  # double-quoted, without escapes
-        rb"'[^'\[\]{}\x00-\x1f\x7f-\xff]*'",  # single-quoted
-        _PLAIN_CHAR + rb"(?: *" + _PLAIN_CHAR + rb")*",  # plain words
-    )
-)
-# At most 32 items: the pattern engine keeps state for each item it has matched so far.
-_ITEMS = rb"(?:(?:%s)(?: *(?:,|: ) *(?:%s)){0,31})?" % (_ITEM, _ITEM)
-_FLAT = re.compile(rb"\[ *%s *\]|\{ *%s *\}" % (_ITEMS, _ITEMS))
 
 
 def uses_libyaml() -> bool:
@@ -157,8 +146,8 @@ def decode(data: bytes, name: str) -> str:
 def parse(text: str, filename: str) -> Any:
     """Parse YAML text into plain values with positions (YMap, YList, scalars)."""
     data = text.encode("utf-8")
-    if b"*" in data or not _shallow(data):  # aliases are located only from events
-        found = _event_problems(data, most=MAX_PROBLEMS)
+    if b"*" in data or not shallow(data):  # aliases are located only from events
+        found = event_problems(data, _SafeLoader, most=MAX_PROBLEMS)
         if len(found) == MAX_PROBLEMS:
             found += (Problem(f"reading stopped after {MAX_PROBLEMS} problems"),)
         if found:
@@ -189,71 +178,6 @@ def parse(text: str, filename: str) -> Any:
 def load_tree(path: Path) -> Any:
     """Read and parse a dataset file into positioned plain values."""
     return parse(read_text(path), str(path))
-
-
-def _shallow(data: bytes) -> bool:
-    """Whether a file surely nests less than _SAFE_NESTING deep."""
-    return _nesting_bound(data) <= _SAFE_NESTING
-
-
-def _nesting_bound(data: bytes) -> int:
-    """A cheap and generous bound on how deep a file nests.
-
-    Block collections nest through indentation, "- " and ": ", at most two levels for each
-    column of the longest line. Flow collections open with [ or {, each with at most one
-    mapping inside it that has no bracket of its own ([a: b], [? a]). A file of thousands of
-    observations holds thousands of one-line ones ({percent: 10.6}, ["zh", "en"]): those
-    _FLAT matches are not counted, bar one (the one the reader may be inside). That is safe
-    even where a match lies in a comment or a string: it holds no other bracket, and where
-    its opening bracket is real its items read exactly as the pattern reads them, so its
-    closing bracket is real too.
-    """
-    longest = len(max(data.split(b"\n"), key=len))
-    flat = sum(1 for _ in _FLAT.finditer(data))
-    flow = data.count(b"[") + data.count(b"{") - flat + 1
-    return 2 * flow + 2 * longest + 2
-
-
-def _event_problems(data: bytes, most: int) -> tuple[Problem, ...]:
-    """Aliases, and nesting deeper than MAX_DEPTH, found from parser events (``most`` of them).
-
-    Events come one at a time, so a file nested a million levels deep costs no more than one
-    nested just too deep: reading stops there, at the node _Converter would refuse. Composing
-    shares an aliased node, losing where the alias stands; events keep it. Syntax errors are
-    left to composing, which reports them with their position.
-    """
-    loader = _SafeLoader(data)
-    problems: list[Problem] = []
-    depth = 0  # collections open around the next node
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, yaml.NodeEvent):  # a scalar, an alias or a collection
-                if depth > MAX_DEPTH:
-                    problems.append(
-                        _event_problem(event, f"nested more than {MAX_DEPTH} levels deep")
-                    )
-                    break
-                if isinstance(event, yaml.CollectionStartEvent):
-                    depth += 1
-                elif isinstance(event, yaml.AliasEvent):
-                    problems.append(_event_problem(event, _ALIASES))
-                    if len(problems) >= most:
-                        break
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError:
-        return ()
-    finally:
-        loader.dispose()
-    return tuple(problems)
-
-
-def _event_problem(event: yaml.Event, message: str) -> Problem:
-    mark = event.start_mark
-    if mark is None:  # pragma: no cover - the parser marks every event
-        return Problem(message)
-    return Problem(message, line=mark.line + 1, column=mark.column + 1)
 
 
 def _line_column(data: bytes, offset: int) -> Position:
@@ -309,7 +233,7 @@ def parse_unplaced(data: bytes) -> Any:
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise PositionsNeeded  # libyaml would read UTF-16; a dataset file must be UTF-8
-    if not _shallow(data) and _event_problems(data, most=1):
+    if not shallow(data) and event_problems(data, _SafeLoader, most=1):
         raise PositionsNeeded  # too deep to compose safely, or aliases; parse() says where
     loader = _MemoLoader(data)
     try:
@@ -402,6 +326,9 @@ def _shown(text: str) -> str:
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> Problem:
+    nesting = nesting_problem(exc)
+    if nesting is not None:
+        return nesting
     mark = exc.problem_mark or exc.context_mark
     parts = [p for p in (exc.context, exc.problem) if p]
     message = "; ".join(parts) if parts else "is not valid YAML"
@@ -444,11 +371,11 @@ class _Converter:
 
     def convert(self, node: yaml.Node, path: str, depth: int) -> Any:
         if id(node) in self.seen:
-            self.refuse(node, path, _ALIASES)
+            self.refuse(node, path, ALIASES)
             return None
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            self.refuse(node, path, f"nested more than {MAX_DEPTH} levels deep")
+            self.refuse(node, path, NESTED_TOO_DEEP)
             return None
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP_TAG:

@@ -340,25 +340,67 @@ def big_dataset(path: Path, count: int) -> Path:
     return path
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(os.name != "posix", reason="SIGTERM is POSIX")
-@pytest.mark.parametrize("existing", [None, OLD], ids=["new file", "existing file"])
-def test_an_export_killed_half_way_leaves_no_partial_file(
-    tmp_path: Path, existing: str | None
-) -> None:
-    data = big_dataset(tmp_path / "big.yaml", 20_000)
-    out_dir = tmp_path / "out"
-    out_dir.mkdir()
-    target = out_dir / "export.csv"
-    if existing is not None:
-        target.write_text(existing, encoding="utf-8")
-    process = ipstats("--no-cache", "--data", str(data), "export", "-o", str(target), cwd=tmp_path)
+def stopped_while_writing(process: subprocess.Popen[str], directory: Path, size: int) -> bool:
+    """Stop the export once its temporary file exists; whether it then had bytes left to write.
+
+    Stopped (SIGSTOP, confirmed by waitpid) with fewer than ``size`` bytes in its temporary
+    file, the export has more to write, then Python code to run before the file is renamed
+    into place: a signal it is then sent is handled before the rename, however fast it runs.
+    """
     deadline = time.monotonic() + 60
-    while not leftovers(out_dir):  # the temporary file: the export is writing
+    while not leftovers(directory):  # waits for a state, not for a time
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "the export never started writing"
         time.sleep(0.001)
+    process.send_signal(signal.SIGSTOP)
+    _, status = os.waitpid(process.pid, os.WUNTRACED)
+    if not os.WIFSTOPPED(status):  # it had ended already, and waitpid has reaped it
+        process.returncode = os.waitstatus_to_exitcode(status)
+        return False
+    written = [(directory / name).stat().st_size for name in leftovers(directory)]
+    if written and written[0] < size:
+        return True
+    process.send_signal(signal.SIGCONT)  # it had written everything: let it finish
+    return False
+
+
+@pytest.fixture(scope="module")
+def big_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """A dataset of 20,000 observations, and the size of its complete export."""
+    directory = tmp_path_factory.mktemp("big")
+    data = big_dataset(directory / "big.yaml", 20_000)
+    complete = directory / "complete.csv"
+    done = ipstats("--no-cache", "--data", str(data), "export", "-o", str(complete), cwd=directory)
+    _, err = done.communicate(timeout=60)
+    assert done.returncode == 0, err
+    return data, complete.stat().st_size
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name != "posix", reason="SIGTERM and SIGSTOP are POSIX")
+@pytest.mark.parametrize("existing", [None, OLD], ids=["new file", "existing file"])
+def test_an_export_killed_half_way_leaves_no_partial_file(
+    tmp_path: Path, big_export: tuple[Path, int], existing: str | None
+) -> None:
+    data, size = big_export
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / "export.csv"
+    for _ in range(3):  # each try either stops the export half-way or lets it finish
+        if existing is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_text(existing, encoding="utf-8")
+        process = ipstats(
+            "--no-cache", "--data", str(data), "export", "-o", str(target), cwd=tmp_path
+        )
+        if stopped_while_writing(process, out_dir, size):
+            break
+        process.communicate(timeout=60)
+    else:
+        pytest.fail("the export finished writing each time before it could be stopped")
     process.send_signal(signal.SIGTERM)
+    process.send_signal(signal.SIGCONT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err  # interrupted, not a crash
     assert "Traceback" not in err

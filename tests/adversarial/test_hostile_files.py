@@ -6,6 +6,7 @@ Every file goes through the real command line (``--data FILE``), as a user would
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -157,27 +158,53 @@ def test_a_recursive_alias_is_refused(write: Write) -> None:
 
 
 NESTED = MAX_DEPTH + 1  # the first level refused
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
+
+
+def too_deep_at(path: Path, message: str) -> tuple[int, int]:
+    """The line and column of a refusal for nesting too deep (after the path inside the
+    document, where it is known); fails on any other message.
+
+    The YAML reader may have a nesting limit of its own that trips before ours (libyaml's
+    scanner reads flow collections ahead), so the place is checked to lie in the part of the
+    file nested too deep, not at one column.
+    """
+    found = re.fullmatch(
+        rf"invalid dataset {re.escape(str(path))}:(\d+):(\d+): (?:\S+: )?{TOO_DEEP}", message
+    )
+    assert found, message
+    return int(found[1]), int(found[2])
+
+
+def within(text: str, first: tuple[int, int], place: tuple[int, int]) -> bool:
+    """Whether ``place`` is at or after ``first`` (line, column) and inside the text."""
+    lines = text.split("\n")
+    line, column = place
+    return first <= place and line <= len(lines) and column <= len(lines[line - 1]) + 1
 
 
 @pytest.mark.parametrize(
-    ("name", "text", "position"),
+    ("name", "text", "first"),
     [
-        ("flow sequences", "[" * 100_000 + "]" * 100_000, f"1:{NESTED + 1}"),
-        ("flow mappings", "{a: " * 100_000 + "1" + "}" * 100_000, f"1:{4 * (NESTED - 1) + 2}"),
-        ("block sequences", "- " * 100_000 + "x\n", f"1:{2 * NESTED + 1}"),
+        ("flow sequences", "[" * 100_000 + "]" * 100_000, (1, NESTED + 1)),
+        ("flow mappings", "{a: " * 100_000 + "1" + "}" * 100_000, (1, 4 * (NESTED - 1) + 2)),
+        ("flow sequences, one a line", "[\n" * 2_000 + "]\n" * 2_000, (NESTED + 1, 1)),
+        ("block sequences", "- " * 100_000 + "x\n", (1, 2 * NESTED + 1)),
         (
             "block mappings",
             "".join("  " * i + "a:\n" for i in range(200)),
-            f"{NESTED}:{2 * NESTED - 1}",
+            (NESTED, 2 * NESTED - 1),
         ),
-        ("a little too deep", "[" * (NESTED + 1) + "]" * (NESTED + 1), f"1:{NESTED + 1}"),
+        ("a little too deep", "[" * (NESTED + 1) + "]" * (NESTED + 1), (1, NESTED + 1)),
     ],
 )
-def test_deep_nesting_is_refused_quickly(write: Write, name: str, text: str, position: str) -> None:
+def test_deep_nesting_is_refused_quickly(
+    write: Write, name: str, text: str, first: tuple[int, int]
+) -> None:
     path = write(text)
     message = bounded(lambda: refused(path), seconds=1, megabytes=10)
-    assert message.startswith(invalid(path, f"{position}: "))
-    assert message.endswith(f"nested more than {MAX_DEPTH} levels deep")
+    place = too_deep_at(path, message)
+    assert within(text, first, place), f"{place} is not in the part nested too deep"
 
 
 def test_nesting_up_to_the_limit_is_read(write: Write) -> None:
@@ -192,7 +219,8 @@ def test_nesting_up_to_the_limit_is_read(write: Write) -> None:
 @pytest.mark.slow
 def test_deep_nesting_does_not_crash_the_process(write: Write) -> None:
     """The C composer recurses once per level: a million levels would overflow its stack."""
-    path = write("[" * 1_000_000 + "]" * 1_000_000)
+    text = "[" * 1_000_000 + "]" * 1_000_000
+    path = write(text)
     done = subprocess.run(
         [sys.executable, "-m", "ipstats", "--data", str(path), "list", "cities"],
         capture_output=True,
@@ -202,10 +230,10 @@ def test_deep_nesting_does_not_crash_the_process(write: Write) -> None:
         env={**os.environ, "IPSTATS_CACHE_DIR": str(path.parent / "cache")},
     )
     assert done.returncode == 1, done.stderr
-    assert (
-        done.stderr
-        == f"Error: {invalid(path, f'1:{NESTED + 1}')}: nested more than 64 levels deep\n"
-    )
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
+    assert within(text, (1, NESTED + 1), too_deep_at(path, lines[0][len("Error: ") :]))
 
 
 # Size ----------------------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from hostile import with_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ipstats._prechecks import nesting_bound
 from ipstats.datafile import load
 from ipstats.errors import DatasetError, IpstatsError, Problem
-from ipstats.loader import _nesting_bound, dump_document
+from ipstats.loader import dump_document
 from ipstats.model import Dataset
 
 FUZZ = settings(
@@ -138,7 +139,7 @@ def deepest(data: bytes) -> int:
 @given(text=FLOWISH, repeat=st.integers(min_value=1, max_value=30))
 def test_the_nesting_bound_holds(text: str, repeat: int) -> None:
     data = (text * repeat).encode()
-    assert deepest(data) <= _nesting_bound(data)
+    assert deepest(data) <= nesting_bound(data)
 
 
 @pytest.mark.parametrize(
@@ -153,7 +154,7 @@ def test_the_nesting_bound_holds(text: str, repeat: int) -> None:
 )
 def test_the_nesting_bound_is_not_fooled(text: str) -> None:
     data = text.encode()
-    assert deepest(data) <= _nesting_bound(data)
+    assert deepest(data) <= nesting_bound(data)
 
 
 def base_document() -> dict[str, Any]:
