@@ -201,10 +201,10 @@ def test_text_that_only_starts_with_a_dash_is_still_a_value() -> None:
 # A bug, made on purpose: the dataset cannot be fetched. The console script's own main runs.
 _BROKEN = (
     "import sys\n"
-    "from ipstats import cli\n"
+    "from ipstats import _cli_group\n"
     "def broken(self):\n"
     "    raise RuntimeError('made to fail')\n"
-    "cli.State.dataset = broken\n"
+    "_cli_group.State.dataset = broken\n"
     "sys.argv[0] = 'ipstats'\n"
     "from ipstats.__main__ import main\n"
     "main()\n"

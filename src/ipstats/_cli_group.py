@@ -1,0 +1,217 @@
+"""The command group every command runs through: one place turns errors into one `Error:` line."""
+
+# Part of the command line (only ipstats.cli imports it).
+import codecs
+import errno
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+import typer.core
+
+from ipstats.errors import ExitStatus, IpstatsError, UsageError
+from ipstats.model import Dataset
+
+
+class IpstatsGroup(typer.core.TyperGroup):
+    """Runs every command through one place that turns errors into a single `Error:` line."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        # The root context's object: the root options (--debug among them) land in it as they
+        # are parsed, so it still says what was asked for once the context is gone.
+        state = extra.get("obj")
+        if not isinstance(state, State):
+            state = extra["obj"] = State()
+        try:
+            code = super().main(
+                args=args,
+                prog_name=prog_name or "ipstats",
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+            # Output still buffered would otherwise be written at the interpreter's exit, where
+            # a failure to write it is reported as an ignored exception and exit status 120.
+            if sys.stdout is not None:
+                sys.stdout.flush()
+        except IpstatsError as exc:
+            if state.debug:
+                raise
+            _error(str(exc))
+            code = exc.exit_status
+        except typer.TyperException as exc:  # Typer's own usage and parameter errors
+            code = _typer_error(exc)
+        except BrokenPipeError:
+            # The reader went away (`ipstats export | head -1`): stop quietly, as Python's
+            # signal documentation advises, pointing stdout at devnull so the final flush is silent.
+            _discard_stdout()
+            code = ExitStatus.ERROR
+        except (KeyboardInterrupt, typer.Abort):
+            typer.echo("", err=True)
+            code = ExitStatus.INTERRUPTED
+        except Exception as exc:
+            unwritable = _stdout_failure(exc)
+            if unwritable is not None:
+                _error(unwritable)
+                _finish_stdout()
+                code = ExitStatus.ERROR
+            else:  # a bug in ipstats: still one line, unless asked for more
+                if state.debug:
+                    raise
+                _error(
+                    f"unexpected {type(exc).__name__}: {exc} (this is a bug in ipstats; rerun with --debug for details)"
+                )
+                code = ExitStatus.ERROR
+        code = int(code or 0) if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if isinstance(command, typer.core.TyperCommand) and not ctx.resilient_parsing:
+            _refuse_repeated(command.get_params(ctx), rest)
+        return name, command, rest
+
+
+def _refuse_repeated(parameters: Iterable[Any], args: Sequence[str]) -> None:
+    """A usage error for an option that takes one value given more than once: the parser would
+    keep the last one without a word, and the answer would not be what was asked."""
+    options = [p for p in parameters if isinstance(p, typer.core.TyperOption)]
+    by_flag = {flag: o for o in options for flag in o.opts if not (o.is_flag or o.count)}
+    given: dict[str, list[str]] = {}
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--":
+            break
+        long = token.startswith("--")
+        flag, _, attached = token.partition("=") if long else (token[:2], "", token[2:])
+        option = by_flag.get(flag)
+        if option is None:
+            continue
+        value = attached if attached or "=" in token else next(tokens, "")
+        if not option.multiple:
+            given.setdefault(max(option.opts, key=len), []).append(value)
+    for flag, values in given.items():
+        if len(values) > 1:
+            raise UsageError(f"{flag} takes one value, got {len(values)}: {', '.join(values)}")
+
+
+# What writing to a file descriptor fails with when the file cannot take the output (a full
+# disk or quota, a size limit, a device error, a closed or non-blocking descriptor). Such an
+# error without a file name reaching the top can only come from standard output: ipstats's
+# own files (-o, the cache) report their failures by name.
+_WRITE_ERRNOS = frozenset(
+    getattr(errno, name)
+    for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EBADF", "EAGAIN", "ENXIO")
+    if hasattr(errno, name)
+)
+
+
+def _stdout_failure(exc: Exception) -> str | None:
+    """Why standard output could not be written, if that is what ``exc`` says; else None."""
+    if sys.stdout is None:  # started with it closed (`>&-`): Python has no stream to write to
+        return (
+            "cannot write to standard output: it is closed"
+            if isinstance(exc, AttributeError)
+            else None
+        )
+    if isinstance(exc, UnicodeEncodeError):
+        encoding = getattr(sys.stdout, "encoding", None) or ""
+        if _codec(encoding) is not None and _codec(encoding) == _codec(exc.encoding):
+            char = exc.object[exc.start : exc.end][:1]
+            return (
+                f"cannot write to standard output: its encoding {encoding} cannot represent "
+                f"{char!r} (set PYTHONIOENCODING=utf-8)"
+            )
+        return None
+    if isinstance(exc, OSError) and exc.filename is None and exc.errno in _WRITE_ERRNOS:
+        return f"cannot write to standard output: {exc.strerror or exc}"
+    return None
+
+
+def _codec(encoding: str) -> str | None:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return None
+
+
+def _finish_stdout() -> None:
+    """Write what standard output still holds, or drop it if that fails again."""
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        _discard_stdout()
+
+
+def _discard_stdout() -> None:
+    """Point standard output at devnull, so that the interpreter's final flush stays silent."""
+    if sys.stdout is None:
+        return
+    try:
+        fileno = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a file (a test's capture): nothing is flushed at exit
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
+
+
+def _error(message: str) -> None:
+    typer.echo(f"Error: {message}", err=True)
+
+
+def _typer_error(exc: typer.TyperException) -> int:
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        typer.echo(ctx.get_help(), err=True)
+        return ExitStatus.USAGE
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    _error(exc.format_message() + hint)
+    return exc.exit_code
+
+
+@dataclass
+class State:
+    data: Path | None = None
+    color: bool = True
+    use_cache: bool = True
+    debug: bool = False
+    _dataset: Dataset | None = None
+
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            from ipstats.datafile import load, on_terminal
+
+            loaded = load(self.data, self.use_cache, on_terminal(sys.stderr))
+            warn(loaded.notes)
+            self._dataset = loaded.dataset
+        return self._dataset
+
+
+def warn(notes: Iterable[str]) -> None:
+    for note in notes:
+        typer.echo(f"warning: {note}", err=True)
+
+
+def state_of(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj

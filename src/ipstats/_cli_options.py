@@ -1,0 +1,149 @@
+"""The options several commands share, defined once, with their completion and checks."""
+
+# Part of the command line (only ipstats.cli imports it). Annotations are objects, not strings,
+# as in ipstats.cli: Typer reads them at every start.
+from typing import Annotated
+
+import typer
+
+from ipstats.errors import IpstatsError
+from ipstats.formats import Format
+from ipstats.model import Category
+
+# Shared options, defined once.
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format; default: table on a terminal, tsv in a pipe.",
+        show_default=False,
+    ),
+]
+
+
+def _complete(kind: str, incomplete: str) -> list[str]:
+    """Names from the dataset in use for shell completion; nothing if it cannot be read."""
+    from ipstats.datafile import load
+
+    try:
+        ds = load().dataset
+    except IpstatsError:
+        return []
+    if kind == "city":
+        names = [n for c in ds.cities for n in (c.id, *c.aliases)]
+    else:
+        names = [n for i in ds.indicators for n in (*i.names, i.name_zh) if n]
+    folded = incomplete.casefold()
+    return sorted({n for n in names if n.casefold().startswith(folded)})
+
+
+def complete_city(incomplete: str) -> list[str]:
+    return _complete("city", incomplete)
+
+
+def complete_metric(incomplete: str) -> list[str]:
+    return _complete("metric", incomplete)
+
+
+def text_value(
+    ctx: typer.Context, param: typer.CallbackParam, value: str | list[str] | None
+) -> str | list[str] | None:
+    """A text option's value, refused when it is another option: `--search --debug` forgot the text."""
+    for text in [value] if isinstance(value, str) else value or ():
+        name = text.partition("=")[0]
+        if name.startswith("-") and _is_option(ctx, name):
+            raise typer.BadParameter(f"expected a value, got the option {text!r}")
+    return value
+
+
+def _is_option(ctx: typer.Context, name: str) -> bool:
+    """Whether ``name`` is an option of this command or of ipstats itself (--debug, --data, ...)."""
+    return any(
+        name in (*parameter.opts, *parameter.secondary_opts)
+        for context in (ctx, ctx.find_root())
+        for parameter in context.command.get_params(context)
+    )
+
+
+CityOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--city",
+        "-c",
+        help="Only this city (repeatable).",
+        show_default=False,
+        callback=text_value,
+        autocompletion=complete_city,
+    ),
+]
+# An option that takes one value is refused when given twice (`_refuse_repeated`); those that
+# can take several are lists.
+_METRIC_HELP = 'Indicator id, alias, unique prefix, or English or Chinese name (e.g. pct, "valid trademarks", 有效商标)'
+MetricOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--metric",
+        "-m",
+        help=f"{_METRIC_HELP}.",
+        show_default=False,
+        callback=text_value,
+        autocompletion=complete_metric,
+    ),
+]
+MetricsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--metric",
+        "-m",
+        help=f"{_METRIC_HELP}; repeatable.",
+        show_default=False,
+        callback=text_value,
+        autocompletion=complete_metric,
+    ),
+]
+YearOpt = Annotated[
+    str | None,
+    typer.Option("--year", "-y", help="Only this year.", show_default=False, callback=text_value),
+]
+YearsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--year",
+        "-y",
+        help="Only this year (repeatable).",
+        show_default=False,
+        callback=text_value,
+    ),
+]
+FromOpt = Annotated[
+    str | None,
+    typer.Option("--from", help="First year.", show_default=False, callback=text_value),
+]
+ToOpt = Annotated[
+    str | None, typer.Option("--to", help="Last year.", show_default=False, callback=text_value)
+]
+CategoryOpt = Annotated[
+    Category | None,
+    typer.Option("--category", help="Only indicators of this category.", show_default=False),
+]
+SearchOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        "-s",
+        help="Words to find, all of them in any order, in indicator ids, names (English or "
+        "Chinese), aliases and descriptions (e.g. 'granted patents', 专利).",
+        show_default=False,
+        callback=text_value,
+    ),
+]
+ChartOpt = Annotated[
+    bool, typer.Option("--chart", help="Also draw a bar chart (terminal table output only).")
+]
+NoSanitizeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-sanitize", help="Keep text cells starting with = + - @ as they are (CSV/TSV)."
+    ),
+]
