@@ -13,9 +13,9 @@ import pytest
 from ipstats.errors import NoDataError, UsageError
 from ipstats.export import Written, export, wide_table
 from ipstats.formats import Format
+from ipstats.listing import observations_table as long_table
 from ipstats.model import Dataset
 from ipstats.query import Filter
-from ipstats.query import observations_table as long_table
 from ipstats.terms import Terms
 
 

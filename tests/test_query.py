@@ -1,4 +1,4 @@
-"""ipstats.query: years and filters, selecting observations, and the tables listing a dataset."""
+"""ipstats.query: years and filters, selecting observations, series and missing data."""
 
 from __future__ import annotations
 
@@ -9,14 +9,10 @@ from ipstats.datafile import load
 from ipstats.errors import ExitStatus, NoDataError, UsageError
 from ipstats.model import Category, Dataset, Period
 from ipstats.query import (
-    OBSERVATION_COLUMNS,
     Filter,
     by_series,
     choose_scope,
-    cities_table,
-    indicators_table,
     missing,
-    observations_table,
     parse_year,
     period_text,
     related_indicators,
@@ -24,12 +20,9 @@ from ipstats.query import (
     select,
     series,
     series_label,
-    show,
-    sources_table,
     where,
     year_range,
 )
-from ipstats.rows import fields_except
 from ipstats.terms import Terms
 
 FLAGS = Terms(year="--year", start="--from", end="--to", bounds="--from/--to")
@@ -235,61 +228,6 @@ def test_where_refuses_unknown_categories_and_empty_metrics(tiny: Dataset) -> No
         where(tiny, metric="")
 
 
-def test_observations_table_lists_fields_in_the_shared_order(tiny: Dataset) -> None:
-    assert [c.key for c in OBSERVATION_COLUMNS] == list(fields_except("as_of"))
-    table = observations_table(tiny, Filter(cities=("beta",), indicators=("funding_amount",)))
-    (record,) = table.records()
-    assert record["period"] == "as_of 2025-04-21"
-    assert (record["value"], record["unit"], record["source"]) == (3353000000, "cny", "src-b")
-    assert table.hidden == {"reported_yoy_kind", "reported_yoy_qualifier"}
-    assert table.sources == ("src-b: Report B (Office B, 2025)",)
-
-
-def test_cities_table_counts_observations_and_years(tiny: Dataset) -> None:
-    records = {r["id"]: r for r in cities_table(tiny).records()}
-    assert records["alpha"]["observations"] == 9
-    assert records["beta"]["years"] == "2021, 2024, 2025"
-    assert records["nation"]["years"] == "no year"
-    assert records["alpha"]["aliases"] == "al, 甲"
-
-
-def test_indicators_table_filters_and_counts(tiny: Dataset) -> None:
-    table = indicators_table(tiny, Filter(cities=("beta",), category=Category.CREATION))
-    counts = {r["id"]: r["observations"] for r in table.records()}
-    assert counts == {"cluster_rank": 1, "valid_widgets": 1, "widgets_granted": 1}
-    with pytest.raises(NoDataError, match=r"^no indicator matches these filters"):
-        indicators_table(tiny, Filter(search="nothing like this"))
-
-
-def test_sources_table_counts_what_each_source_gives(tiny: Dataset) -> None:
-    counts = {r["id"]: r["observations"] for r in sources_table(tiny).records()}
-    assert counts == {"src-a": 6, "src-b": 7}
-
-
-def test_show_finds_a_city_or_an_indicator(tiny: Dataset) -> None:
-    about, held = show(tiny, "甲")
-    assert about.title == "Alpha (alpha)"
-    assert [r["indicator"] for r in held.records()] == [
-        "cluster_rank",
-        "funding_amount",
-        "valid_widgets",
-        "widget_share",
-        "widgets_granted",
-    ]
-    about, observed = show(tiny, "widget_s")
-    assert about.title == "Widget share (widget_share)"
-    assert [r["year"] for r in observed.records()] == [2022, 2023]
-
-
-def test_show_of_an_unknown_name_names_both_kinds(tiny: Dataset) -> None:
-    with pytest.raises(UsageError) as caught:
-        show(tiny, "betaa")
-    assert str(caught.value) == (
-        "no indicator or city named 'betaa'; did you mean: beta? "
-        "(`ipstats list indicators` shows them all; known cities: alpha, beta, nation)"
-    )
-
-
 def test_where_takes_several_metrics_and_years(tiny: Dataset) -> None:
     chosen = where(tiny, metric=["rank", "widgets", "cluster_rank"], pinned=["2024", 2021, "2024"])
     assert chosen == Filter(indicators=("cluster_rank", "widgets_granted"), years=(2021, 2024))
@@ -319,17 +257,3 @@ def test_where_takes_several_metrics_and_years(tiny: Dataset) -> None:
 )
 def test_search_finds_every_word_in_any_order(tiny: Dataset, search: str, found: set[str]) -> None:
     assert {i.id for i in tiny.indicators if Filter(search=search).admits_indicator(i)} == found
-
-
-def test_indicators_table_of_a_place_lists_only_what_it_has(tiny: Dataset) -> None:
-    table = indicators_table(tiny, Filter(cities=("alpha",)))
-    counts = {r["id"]: r["observations"] for r in table.records()}
-    assert counts == {
-        "cluster_rank": 2,
-        "widgets_granted": 3,
-        "valid_widgets": 1,
-        "widget_share": 2,
-        "funding_amount": 1,
-    }
-    with pytest.raises(NoDataError, match=r"^no indicator matches these filters"):
-        indicators_table(tiny, Filter(cities=("nation",)))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ipstats import compare as _compare
 from ipstats import growth as _growth
-from ipstats import query, resolve
+from ipstats import listing, query, resolve
 from ipstats.datafile import load as _load
 from ipstats.errors import Problem
 from ipstats.frames import to_pandas
@@ -44,7 +44,7 @@ class Data:
         years means any of them)."""
         cities = [city] if isinstance(city, str) else list(city or [])
         where = query.where(self.dataset, cities, metric, year, start, end, category, search)
-        return query.observations_table(self.dataset, where)
+        return listing.observations_table(self.dataset, where)
 
     def series(self, city: str, metric: str) -> Table:
         """One city's observations of one indicator, by year."""
@@ -52,7 +52,7 @@ class Data:
 
     def show(self, name: str) -> tuple[Table, Table]:
         """Everything about one city or one indicator: what it is, and what data it has."""
-        return query.show(self.dataset, name)
+        return listing.show(self.dataset, name)
 
     def compare(
         self,

@@ -208,7 +208,7 @@ def list_cities(ctx: typer.Context, fmt: FormatOpt = None) -> None:
 
     Example: ipstats list cities
     """
-    from ipstats.query import cities_table
+    from ipstats.listing import cities_table
 
     _emit(ctx, [cities_table(state_of(ctx).dataset())], fmt)
 
@@ -226,7 +226,8 @@ def list_indicators(
 
     Example: ipstats list indicators --category creation --search patent
     """
-    from ipstats.query import indicators_table, where
+    from ipstats.listing import indicators_table
+    from ipstats.query import where
 
     ds = state_of(ctx).dataset()
     chosen = where(ds, city or (), category=category, search=search, terms=_FLAGS)
@@ -239,7 +240,7 @@ def list_sources(ctx: typer.Context, fmt: FormatOpt = None) -> None:
 
     Example: ipstats list sources
     """
-    from ipstats.query import sources_table
+    from ipstats.listing import sources_table
 
     _emit(ctx, [sources_table(state_of(ctx).dataset())], fmt)
 
@@ -261,7 +262,8 @@ def list_observations(
 
     Example: ipstats list observations --city shanghai --metric pct
     """
-    from ipstats.query import observations_table, where
+    from ipstats.listing import observations_table
+    from ipstats.query import where
 
     ds = state_of(ctx).dataset()
     chosen = where(ds, city or (), metric, year, year_from, year_to, category, search, _FLAGS)
@@ -284,7 +286,7 @@ def show(
 
     Example: ipstats show pct
     """
-    from ipstats.query import show as details
+    from ipstats.listing import show as details
 
     _emit(ctx, details(state_of(ctx).dataset(), name), fmt)
 
@@ -480,7 +482,7 @@ def cache_info(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     Example: ipstats cache info
     """
     from ipstats import cache
-    from ipstats.query import cache_table
+    from ipstats.listing import cache_table
 
     _emit(ctx, [cache_table(cache.directory(), cache.entries())], fmt)
 

@@ -9,8 +9,9 @@ from typing import Any, TextIO
 from ipstats.atomic import write_chunks
 from ipstats.errors import UsageError
 from ipstats.formats import Format, serialise
+from ipstats.listing import observations_table
 from ipstats.model import Dataset
-from ipstats.query import Filter, observations_table, require, select, source_lines
+from ipstats.query import Filter, require, select, source_lines
 from ipstats.table import Column, Kind, Table
 from ipstats.terms import PLAIN, Terms
 

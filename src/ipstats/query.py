@@ -1,23 +1,20 @@
-"""Selecting observations: filters and years from what a user typed, and tables of a dataset."""
+"""Selecting observations: filters and years from what a user typed, series and missing data."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipstats import resolve
 from ipstats.errors import NoDataError, UsageError
 from ipstats.model import YEAR_RANGE, Category, City, Dataset, Indicator, Observation, Period
 from ipstats.names import all_terms_match, fold, terms
-from ipstats.rows import fields_except, observation_row
-from ipstats.table import Column, Kind, Table
 from ipstats.terms import PLAIN, Terms
 
 if TYPE_CHECKING:
-    from ipstats import cache
+    pass
 
 
 def parse_year(value: int | str | None, term: str = PLAIN.year) -> int | None:
@@ -373,38 +370,6 @@ def require(
     raise NoDataError(f"no {what}")
 
 
-# Columns only machine formats need: a terminal shows them folded into the value they qualify.
-OBSERVATION_HIDDEN = frozenset({"reported_yoy_kind", "reported_yoy_qualifier"})
-
-_OBSERVATION_COLUMN = {
-    c.key: c
-    for c in (
-        Column("city", "City"),
-        Column("year", "Year", Kind.INTEGER),
-        Column("indicator", "Indicator"),
-        Column("value", "Value", Kind.VALUE, qualifier_key="qualifier", unit_key="unit"),
-        Column("unit", "Unit"),
-        Column("qualifier", "Qualifier"),
-        Column("period", "Period"),
-        Column("reported_yoy_kind", "Reported YoY kind"),
-        Column(
-            "reported_yoy_value",
-            "Reported YoY",
-            Kind.REPORTED,
-            qualifier_key="reported_yoy_qualifier",
-            unit_key="reported_yoy_kind",
-        ),
-        Column("reported_yoy_qualifier", "Reported YoY qualifier"),
-        Column("scope", "Scope"),
-        Column("source", "Source"),
-        Column("locator", "Locator"),
-        Column("note", "Note"),
-    )
-}
-# A table shows the as_of date within the period ("as_of 2025-04-21"), not in a column of its own.
-OBSERVATION_COLUMNS = tuple(_OBSERVATION_COLUMN[key] for key in fields_except("as_of"))
-
-
 def reported_yoy_text(o: Observation) -> str | None:
     if o.yoy is None:
         return None
@@ -420,222 +385,3 @@ def source_lines(dataset: Dataset, source_ids: Iterable[str]) -> tuple[str, ...]
         s = dataset.source(source_id)
         lines.append(f"{s.id}: {s.title_en} ({s.publisher}, {s.published})")
     return tuple(lines)
-
-
-def observations_table(dataset: Dataset, where: Filter) -> Table:
-    """One row per observation the filter admits, with every field a reader needs to cite it."""
-    found = select(dataset, where)
-    require(found, "observations match these filters", dataset, where)
-    return _observations(dataset, found, "Observations")
-
-
-def _observations(dataset: Dataset, found: Sequence[Observation], title: str) -> Table:
-    return Table(
-        title=title,
-        columns=OBSERVATION_COLUMNS,
-        rows=tuple(
-            observation_row(o, dataset.indicator(o.indicator).unit.value, dated_period=True)
-            for o in found
-        ),
-        sources=source_lines(dataset, (o.source for o in found)),
-        hidden=OBSERVATION_HIDDEN,
-    )
-
-
-def cities_table(dataset: Dataset) -> Table:
-    years: dict[str, set[int]] = {}
-    counts: dict[str, int] = {}
-    for (city_id, year), count in dataset.tally("city", "year").items():
-        years.setdefault(city_id, set()).add(year)
-        counts[city_id] = counts.get(city_id, 0) + count
-    rows = tuple(
-        {
-            "id": c.id,
-            "name": c.name,
-            "name_zh": c.name_zh,
-            "aliases": ", ".join(c.aliases),
-            "kind": c.kind.value,
-            "observations": counts.get(c.id, 0),
-            "years": years_text(years.get(c.id, ())),
-        }
-        for c in dataset.cities
-    )
-    columns = (
-        Column("id", "Id"),
-        Column("name", "Name"),
-        Column("name_zh", "Chinese"),
-        Column("aliases", "Aliases"),
-        Column("kind", "Kind"),
-        Column("observations", "Observations", Kind.INTEGER),
-        Column("years", "Years"),
-    )
-    return Table("Cities", columns, rows)
-
-
-def indicators_table(dataset: Dataset, where: Filter) -> Table:
-    counts = {key[0]: n for key, n in dataset.tally("indicator", cities=where.cities).items()}
-    # Named places: the indicators they have data for, counted for them alone.
-    chosen = [
-        i
-        for i in dataset.indicators
-        if where.admits_indicator(i) and (not where.cities or counts.get(i.id, 0))
-    ]
-    if not chosen:
-        raise NoDataError(
-            "no indicator matches these filters; `ipstats list indicators` shows them all"
-        )
-    rows = tuple(
-        {
-            "id": i.id,
-            "name": i.name,
-            "name_zh": i.name_zh,
-            "aliases": ", ".join(i.aliases),
-            "category": i.category.value,
-            "unit": i.unit.value,
-            "measure": i.measure.value,
-            "observations": counts.get(i.id, 0),
-        }
-        for i in sorted(chosen, key=lambda i: (i.category, i.id))
-    )
-    columns = (
-        Column("id", "Id"),
-        Column("name", "Name"),
-        Column("name_zh", "Chinese"),
-        Column("aliases", "Aliases"),
-        Column("category", "Category"),
-        Column("unit", "Unit"),
-        Column("measure", "Measure"),
-        Column("observations", "Obs.", Kind.INTEGER),
-    )
-    return Table("Indicators", columns, rows)
-
-
-def sources_table(dataset: Dataset) -> Table:
-    counts = {key[0]: n for key, n in dataset.tally("source").items()}
-    rows = tuple(
-        {
-            "id": s.id,
-            "title": s.title,
-            "title_en": s.title_en,
-            "publisher": s.publisher,
-            "published": s.published,
-            "languages": ", ".join(s.languages),
-            "observations": counts.get(s.id, 0),
-        }
-        for s in dataset.sources
-    )
-    columns = (
-        Column("id", "Id"),
-        Column("title_en", "Title"),
-        Column("title", "Original title"),
-        Column("publisher", "Publisher"),
-        Column("published", "Published"),
-        Column("languages", "Languages"),
-        Column("observations", "Obs.", Kind.INTEGER),
-    )
-    return Table("Sources", columns, rows)
-
-
-def indicator_detail(dataset: Dataset, indicator: Indicator) -> tuple[Table, Table]:
-    about = Table(
-        title=f"{indicator.name} ({indicator.id})",
-        columns=(Column("field", "Field"), Column("value", "Value")),
-        rows=(
-            {"field": "id", "value": indicator.id},
-            {"field": "name", "value": indicator.name},
-            {"field": "name_zh", "value": indicator.name_zh or None},
-            {"field": "aliases", "value": ", ".join(indicator.aliases) or None},
-            {"field": "category", "value": indicator.category.value},
-            {"field": "unit", "value": indicator.unit.value},
-            {"field": "measure", "value": indicator.measure.value},
-            {"field": "description", "value": indicator.description},
-        ),
-    )
-    found = select(dataset, Filter(indicators=(indicator.id,)))
-    return about, _observations(dataset, found, f"Observations of {indicator.id}")
-
-
-def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
-    about = Table(
-        title=f"{city.name} ({city.id})",
-        columns=(Column("field", "Field"), Column("value", "Value")),
-        rows=(
-            {"field": "id", "value": city.id},
-            {"field": "name", "value": city.name},
-            {"field": "name_zh", "value": city.name_zh},
-            {"field": "aliases", "value": ", ".join(city.aliases) or None},
-            {"field": "kind", "value": city.kind.value},
-        ),
-    )
-    by_series: dict[tuple[str, SeriesKey], list[Observation]] = {}
-    for o in dataset.observations_of(cities=(city.id,)):
-        by_series.setdefault((o.indicator, series_key(o)), []).append(o)
-    rows = tuple(
-        {
-            "indicator": indicator_id,
-            "name": dataset.indicator(indicator_id).name,
-            "category": dataset.indicator(indicator_id).category.value,
-            "series": series_name(key) or None,
-            "years": years_text(o.year for o in found),
-            "observations": len(found),
-        }
-        for (indicator_id, key), found in sorted(by_series.items(), key=_held_order)
-    )
-    held = Table(
-        title=f"Indicators with data for {city.name}",
-        columns=(
-            Column("indicator", "Indicator"),
-            Column("name", "Name"),
-            Column("category", "Category"),
-            Column("series", "Series"),
-            Column("years", "Years"),
-            Column("observations", "Obs.", Kind.INTEGER),
-        ),
-        rows=rows,
-    )
-    return about, held
-
-
-def _held_order(item: tuple[tuple[str, SeriesKey], list[Observation]]) -> tuple[str, int, str]:
-    (indicator_id, key), found = item
-    return (indicator_id, min(o.year for o in found), series_name(key))
-
-
-def show(dataset: Dataset, name: str) -> tuple[Table, Table]:
-    """Everything about the city or the indicator called ``name``."""
-    found = resolve.city_or_indicator(dataset, name)
-    if isinstance(found, City):
-        return city_detail(dataset, found)
-    return indicator_detail(dataset, found)
-
-
-def cache_table(where: Path, entries: Iterable[cache.Entry]) -> Table:
-    """The snapshots in the cache directory, for ``ipstats cache info``."""
-    rows = tuple(
-        {
-            "dataset": e.dataset or None,
-            "observations": e.observations,
-            "bytes": e.size,
-            "written": e.written or None,
-            "version": e.version or None,
-            "cache_file": e.file.name,
-            "state": "ok" if e.current else "other version" if e.version else "damaged",
-        }
-        for e in entries
-    )
-    columns = (
-        Column("dataset", "Dataset file"),
-        Column("observations", "Observations", Kind.INTEGER),
-        Column("bytes", "Bytes", Kind.INTEGER),
-        Column("written", "Written"),
-        Column("version", "Written by"),
-        Column("cache_file", "Cache file"),
-        Column("state", "State"),
-    )
-    return Table(
-        f"Cache in {where}",
-        columns,
-        rows,
-        footnotes=(f"cache directory: {where}",),
-        hidden=frozenset({"cache_file"}),  # long, and named by the rest: machine formats only
-    )
