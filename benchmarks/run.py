@@ -1,4 +1,4 @@
-"""Benchmarks of the cache: the budgets of issue 10, measured in one run.
+"""Benchmarks of the cache: its budgets, measured in one run.
 
 Every figure is a median of runs alternated between the commands compared, in one run on one
 machine, so that the ratios are fair even when the machine's speed drifts. Prints Markdown

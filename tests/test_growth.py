@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ipstats.errors import NoDataError, UsageError
-from ipstats.growth import Growth, PointKind, cagr, cagr_blank_reason, growth
+from ipstats.growth import Growth, PointKind, growth
 from ipstats.model import (
     Category,
     ChangeKind,
@@ -27,6 +27,7 @@ from ipstats.model import (
     Source,
     Unit,
 )
+from ipstats.rates import cagr, cagr_blank_reason
 
 SOURCE = Source("src", "报告", "Report", "Office", "2025", ("zh",))
 CITY = City("alpha", "Alpha", "甲城", (), CityKind.CITY)

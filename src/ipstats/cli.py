@@ -156,7 +156,11 @@ def _emit(
 
         from ipstats.render import rich_table
 
-        console = Console(no_color=not state_of(ctx).color, highlight=False, soft_wrap=False)
+        # emoji=False: a figure's text is shown as written (":cn:" is not a flag), and Rich's
+        # table of emoji codes is never loaded.
+        console = Console(
+            no_color=not state_of(ctx).color, highlight=False, soft_wrap=False, emoji=False
+        )
         for table in human if human is not None else tables:
             console.print(rich_table(table))
         if chart is not None:

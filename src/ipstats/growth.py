@@ -6,7 +6,6 @@ one place up, not -11%); relative change and CAGR are only given where they mean
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,7 +25,7 @@ from ipstats.model import (
     Qualifier,
     Unit,
 )
-from ipstats.precision import absolute_change_bounds, agrees, relative_change_bounds, round_like
+from ipstats.precision import absolute_change_bounds, agrees, relative_change_bounds
 from ipstats.query import (
     Filter,
     Missing,
@@ -43,6 +42,7 @@ from ipstats.query import (
     year_range,
     years_text,
 )
+from ipstats.rates import cagr_blank_reason, implied_previous, shown_like
 from ipstats.resolve import known_cities
 from ipstats.table import Column, Kind, Table
 from ipstats.terms import PLAIN, Terms
@@ -54,56 +54,6 @@ class PointKind(StrEnum):
     OBSERVED = "observed"
     IMPLIED = "implied"  # back-calculated from the next year's stated growth
     SPAN = "span"  # a summary row: first to last observed year
-
-
-def cagr(start: Number, end: Number, years: int) -> float:
-    """Compound annual growth rate in percent; callers check ``cagr_blank_reason`` first."""
-    return (math.pow(end / start, 1 / years) - 1) * 100
-
-
-def cagr_blank_reason(unit: Unit, start: Number, years: int) -> str | None:
-    if unit is Unit.RANK:
-        return "not meaningful for ranks"
-    if unit is Unit.PERCENT:
-        return "percent values change in points"
-    if years <= 0:
-        return "span of zero years"
-    if start <= 0:
-        return "start value is not positive"
-    return None
-
-
-def relative_change(previous: Number, current: Number) -> float | None:
-    return (current / previous - 1) * 100 if previous > 0 else None
-
-
-def implied_previous(observation: Observation) -> Qualified | None:
-    """The previous year's value that this observation's stated growth implies, qualified.
-
-    A bound implies a bound (from "more than 410,000" after +8%: more than 379,629); exact
-    figures imply an approximation, as the stated rate is rounded.
-    """
-    yoy = observation.yoy
-    if yoy is None:
-        return None
-    current = Qualified(observation.value, observation.qualifier)
-    if yoy.kind is ChangeKind.ABSOLUTE:
-        found = bounds.subtract(current, Qualified(yoy.value, yoy.qualifier))
-    else:
-        if yoy.value <= -100:
-            return None
-        found = bounds.divide(current, Qualified(1 + yoy.value / 100, yoy.qualifier))
-    if found is None:
-        return None
-    if found.is_exact:
-        return Qualified(found.value, Qualifier.ABOUT)
-    return found
-
-
-def _shown_like(found: Qualified, like: Number) -> Qualified:
-    """A derived value to the precision of the published one, rounded outward for a bound."""
-    direction = {bounds.Side.ABOVE: -1, bounds.Side.BELOW: 1}.get(bounds.side(found.qualifier), 0)
-    return Qualified(round_like(found.value, like, direction), found.qualifier)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +169,7 @@ def _one_series(
         if implied and (o.year - 1) not in years and (year_from is None or o.year - 1 >= year_from):
             value = implied_previous(o)
             if value is not None:
-                shown = _shown_like(value, o.value)
+                shown = shown_like(value, o.value)
                 points.append(
                     GrowthPoint(
                         PointKind.IMPLIED,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 
 def fold(name: str) -> str:
@@ -15,6 +15,8 @@ def fold(name: str) -> str:
 
 def close_matches(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     """Candidates that look like a misspelling of ``name``, best first."""
+    import difflib  # only for a name that matched nothing
+
     pool = sorted(set(candidates))
     folded = {fold(c): c for c in pool}
     hits = difflib.get_close_matches(fold(name), list(folded), n=limit, cutoff=0.6)
@@ -30,13 +32,22 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
 # Chinese (and other CJK) ideographs: the unified blocks, the compatibility block and the
 # supplementary planes. Chinese is written without spaces, so a run of them is one term.
 _IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_TERM = re.compile(rf"[{_IDEOGRAPHS}]+|[^\W_{_IDEOGRAPHS}]+")
-_IDEOGRAPH = re.compile(rf"[{_IDEOGRAPHS}]")
+
+
+# Compiled on first use: compiling them costs milliseconds that a query by id never needs.
+@cache
+def _term_pattern() -> re.Pattern[str]:
+    return re.compile(rf"[{_IDEOGRAPHS}]+|[^\W_{_IDEOGRAPHS}]+")
+
+
+@cache
+def _ideograph_pattern() -> re.Pattern[str]:
+    return re.compile(rf"[{_IDEOGRAPHS}]")
 
 
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds a Chinese character."""
-    return _IDEOGRAPH.search(text) is not None
+    return _ideograph_pattern().search(text) is not None
 
 
 def terms(text: str) -> tuple[str, ...]:
@@ -45,7 +56,7 @@ def terms(text: str) -> tuple[str, ...]:
     Spaces, punctuation, hyphens and underscores only separate terms, so an id such as
     ``patents_granted`` has the terms of "patents granted".
     """
-    return tuple(_TERM.findall(fold(text)))
+    return tuple(_term_pattern().findall(fold(text)))
 
 
 def key(text: str) -> str:
@@ -69,5 +80,5 @@ def term_matches(term: str, words: Iterable[str], text: str) -> bool:
 def all_terms_match(query: Sequence[str], texts: Iterable[str]) -> bool:
     """Whether every query term is found in one of ``texts``, in any order (see term_matches)."""
     joined = " ".join(fold(t) for t in texts)
-    words = set(_TERM.findall(joined))
+    words = set(_term_pattern().findall(joined))
     return all(term_matches(term, words, joined) for term in query)
