@@ -91,7 +91,7 @@ def test_descriptor_is_a_tabular_data_package(package: Path, tiny: Dataset) -> N
     ]
     assert descriptor["ipstats"] == {
         "version": __version__,
-        "dataset_schema_version": 1,
+        "dataset_schema_version": 2,
         "generated_from": "tiny.yaml",
         "observations": "all",
     }

@@ -273,9 +273,9 @@ def test_yoy_disagreement_is_a_warning_not_an_error(write_dataset: Write) -> Non
 
 
 def test_unsupported_schema_version(write_dataset: Write) -> None:
-    text = TINY.replace("schema_version: 1", "schema_version: 2")
+    text = TINY.replace("schema_version: 1", "schema_version: 3")
     assert one_problem(write_dataset(text)) == (
-        "data.yaml:1:17: schema_version: unsupported schema version 2; this ipstats reads schema_version: 1"
+        "data.yaml:1:17: schema_version: unsupported schema version 3; this ipstats reads schema_version: 1 or 2"
     )
 
 

@@ -161,7 +161,7 @@ def test_meta_table(db: sqlite3.Connection) -> None:
     meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
     assert meta == {
         "ipstats_version": __version__,
-        "dataset_schema_version": "1",
+        "dataset_schema_version": "2",
         "sqlite_schema_version": str(SQLITE_SCHEMA_VERSION),
         "generated_from": "tiny.yaml",
         "observations": "all",

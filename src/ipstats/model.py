@@ -7,7 +7,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # the newest version this ipstats reads
+SCHEMA_VERSIONS = (1, 2)  # 2 adds an observation's printed figure and a source's url
 YEAR_RANGE = range(1900, 2101)  # years an observation may have
 
 
@@ -126,6 +127,7 @@ class Source:
     publisher: str
     published: str  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
     languages: tuple[str, ...]
+    url: str = ""  # where the document is published, when it is online
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +188,7 @@ class Observation(NamedTuple):
     yoy: ReportedChange | None = None
     scope: str = ""
     note: str = ""
+    printed: str = ""  # the figure as the source prints it ("17.93万", "more than 6,822")
 
     @property
     def key(self) -> tuple[str, str, int, Period, dt.date | None, str]:

@@ -12,6 +12,7 @@ from ipstats._tree import YMap
 from ipstats.errors import DatasetError, Problem
 from ipstats.model import (
     SCHEMA_VERSION,
+    SCHEMA_VERSIONS,
     Category,
     ChangeKind,
     City,
@@ -28,11 +29,15 @@ from ipstats.model import (
 )
 from ipstats.names import did_you_mean, fold, has_cjk
 from ipstats.precision import absolute_change_bounds, agrees, relative_change_bounds
+from ipstats.printed import disagreement
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _PUBLISHED = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_URL = re.compile(r"^https?://[^\s/]+\.[^\s/]+(?:/\S*)?$")
+# Fields a version added, and the version that added them.
+_ADDED = {"url": 2, "printed": 2}
 _SECTIONS = ("schema_version", "sources", "cities", "indicators", "observations")
 
 
@@ -52,17 +57,20 @@ def build_dataset(tree: Any, filename: str) -> tuple[Dataset, tuple[Problem, ...
         )
     checker.fields(tree, "", _SECTIONS, ())
     version = tree.get("schema_version", MISSING)
-    if version is not MISSING and (isinstance(version, bool) or version != SCHEMA_VERSION):
+    if version is not MISSING and (isinstance(version, bool) or version not in SCHEMA_VERSIONS):
         checker.error(
             f"unsupported schema version {quote(version) if isinstance(version, str) else kind_of(version)}; "
-            f"this ipstats reads schema_version: {SCHEMA_VERSION}",
+            f"this ipstats reads schema_version: {' or '.join(map(str, SCHEMA_VERSIONS))}",
             "schema_version",
             tree.value_positions["schema_version"],
         )
-    sources = _sources(checker, tree)
+        version = MISSING
+    # A file whose version is wrong or absent is read as the newest, to report all else in it.
+    newest = SCHEMA_VERSION if version is MISSING else version
+    sources = _sources(checker, tree, newest)
     cities = _cities(checker, tree)
     indicators = _indicators(checker, tree)
-    observations = _observations(checker, tree, sources, cities, indicators)
+    observations = _observations(checker, tree, sources, cities, indicators, newest)
     errors = tuple(p for p in checker.problems if not p.warning)
     if errors:
         raise DatasetError(filename, tuple(checker.problems))
@@ -84,11 +92,39 @@ def _unique_id(
     return True
 
 
-def _sources(checker: Checker, tree: YMap) -> dict[str, Source]:
+def _added_fields(checker: Checker, record: YMap, path: str, version: int) -> tuple[str, ...]:
+    """The optional fields this file's version allows; a newer field in an older file is
+    reported as such rather than as unknown."""
+    allowed = []
+    for key, since in _ADDED.items():
+        if since <= version:
+            allowed.append(key)
+        elif key in record:
+            checker.error(
+                f"{key!r} needs schema_version: {since} (this file says {version}); "
+                f"change schema_version to {since} to use it",
+                f"{path}.{key}",
+                record.key_positions[key],
+            )
+    return tuple(allowed)
+
+
+def _url(checker: Checker, record: YMap, path: str) -> str | Any:
+    if "url" not in record:
+        return ""
+    return checker.text(record, "url", path, _URL, "a web address (https://...)")
+
+
+def _sources(checker: Checker, tree: YMap, version: int) -> dict[str, Source]:
     result: dict[str, Source] = {}
     for path, record in checker.records(tree, "sources"):
+        allowed = "url" in _added_fields(checker, record, path, version)
+        # a url in too old a file is reported above, not again as an unknown field
         checker.fields(
-            record, path, ("id", "title", "title_en", "publisher", "published", "languages"), ()
+            record,
+            path,
+            ("id", "title", "title_en", "publisher", "published", "languages"),
+            ("url",) if allowed or "url" in record else (),
         )
         source_id = checker.text(
             record, "id", path, _SLUG, "a lowercase slug (letters, digits, hyphens)"
@@ -111,11 +147,14 @@ def _sources(checker: Checker, tree: YMap) -> dict[str, Source]:
         languages = checker.texts(
             record, "languages", path, _LANGUAGE, "a language code such as en or zh"
         )
-        if missing(source_id, title, title_en, publisher, published, languages):
+        url = _url(checker, record, path) if allowed else ""
+        if missing(source_id, title, title_en, publisher, published, languages, url):
             checker.broken.add(str(record.get("id")))
             continue
         if _unique_id(checker, result, source_id, path, record, "source"):
-            result[source_id] = Source(source_id, title, title_en, publisher, published, languages)
+            result[source_id] = Source(
+                source_id, title, title_en, publisher, published, languages, url
+            )
     return result
 
 
@@ -268,13 +307,21 @@ def _observations(
     sources: dict[str, Source],
     cities: dict[str, City],
     indicators: dict[str, Indicator],
+    version: int,
 ) -> list[Observation]:
     result: list[Observation] = []
     seen: dict[tuple[Any, ...], tuple[str, YMap]] = {}
     required = ("indicator", "city", "year", "value", "qualifier", "period", "source", "locator")
     optional = ("as_of", "yoy", "scope", "note")
     for path, record in checker.records(tree, "observations"):
-        checker.fields(record, path, required, optional)
+        allowed = "printed" in _added_fields(checker, record, path, version)
+        # printed in too old a file is reported above, not again as an unknown field
+        checker.fields(
+            record,
+            path,
+            required,
+            (*optional, "printed") if allowed or "printed" in record else optional,
+        )
         indicator_id = _reference(checker, record, "indicator", path, indicators, "indicator")
         city_id = _reference(checker, record, "city", path, cities, "city")
         source_id = _reference(checker, record, "source", path, sources, "source")
@@ -287,6 +334,7 @@ def _observations(
         yoy = _change(checker, record, path)
         scope = checker.text(record, "scope", path) if "scope" in record else ""
         note = checker.text(record, "note", path) if "note" in record else ""
+        printed = checker.text(record, "printed", path) if allowed and "printed" in record else ""
         if period is Period.AS_OF and as_of is None:
             checker.error("period 'as_of' needs an as_of date (YYYY-MM-DD)", path, record.position)
             continue
@@ -313,11 +361,17 @@ def _observations(
             yoy,
             scope,
             note,
+            printed,
         ):
             continue
         if {indicator_id, city_id, source_id} & checker.broken:
             continue
         unit = indicators[indicator_id].unit
+        if printed:
+            wrong = disagreement(printed, value, qualifier, unit)
+            if wrong:
+                checker.error(wrong, f"{path}.printed", record.value_positions["printed"])
+                continue
         if unit in _NON_NEGATIVE and value < 0:
             checker.error(
                 f"{value} is negative, but {indicator_id} is measured in {unit.value}",
@@ -345,6 +399,7 @@ def _observations(
             yoy,
             scope,
             note,
+            printed,
         )
         if observation.key in seen:
             checker.error(

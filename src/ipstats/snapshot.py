@@ -59,7 +59,7 @@ def dumps(dataset: Dataset, warnings: tuple[Problem, ...]) -> bytes:
         (
             tuple(tuple(m.value for m in enum) for enum in _CODED),
             tuple(
-                (s.id, s.title, s.title_en, s.publisher, s.published, s.languages)
+                (s.id, s.title, s.title_en, s.publisher, s.published, s.languages, s.url)
                 for s in dataset.sources
             ),
             tuple((c.id, c.name, c.name_zh, c.aliases, c.kind.value) for c in dataset.cities),
@@ -79,7 +79,7 @@ def dumps(dataset: Dataset, warnings: tuple[Problem, ...]) -> bytes:
             tuple(column(name) for name in ("indicator", "city", "year", "value")),
             codes(Qualifier, (o.qualifier for o in observations)),
             codes(Period, (o.period for o in observations)),
-            tuple(column(name) for name in ("source", "locator", "scope", "note")),
+            tuple(column(name) for name in ("source", "locator", "scope", "note", "printed")),
             {n: o.as_of.toordinal() for n, o in enumerate(observations) if o.as_of is not None},
             {
                 n: (
@@ -111,7 +111,7 @@ def from_values(values: Any, origin: str) -> tuple[Dataset, tuple[Problem, ...]]
         (indicator, city, year, value),
         qualifier_codes,
         period_codes,
-        (source, locator, scope, note),
+        (source, locator, scope, note, printed),
         as_of_ordinals,
         changes,
         warnings,
@@ -134,13 +134,13 @@ def from_values(values: Any, origin: str) -> tuple[Dataset, tuple[Problem, ...]]
     kind, category, unit = _by_value(CityKind), _by_value(Category), _by_value(Unit)
     measure = _by_value(Measure)
     dataset = Dataset(
-        tuple(Source(i, t, te, p, d, tuple(lang)) for i, t, te, p, d, lang in sources),
+        tuple(Source(i, t, te, p, d, tuple(lang), u) for i, t, te, p, d, lang, u in sources),
         tuple(City(i, n, z, tuple(a), kind[k]) for i, n, z, a, k in cities),
         tuple(
             Indicator(i, n, tuple(a), category[c], unit[u], measure[m], d, z)
             for i, n, a, c, u, m, d, z in indicators
         ),
-        tuple(map(Observation._make, zip(*columns, scope, note, strict=True))),
+        tuple(map(Observation._make, zip(*columns, scope, note, printed, strict=True))),
         origin,
     )
     return dataset, tuple(Problem(m, p, line, col, warning=True) for m, p, line, col in warnings)

@@ -453,8 +453,8 @@ def test_duplicate_keys_at_every_level(write: Write, first: str, again: str, pat
         ),
         (
             '    published: "2025"\n',
-            '    published: "2025"\n    url: https://example.org\n',
-            "sources[1].url: unknown field 'url'; allowed: id, title, title_en, publisher, published, languages",
+            '    published: "2025"\n    homepage: https://example.org\n',
+            "sources[1].homepage: unknown field 'homepage'; allowed: id, title, title_en, publisher, published, languages",
         ),
         (
             "    measure: rank\n",
