@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from conftest import TINY
 from ipstats._checker import MISSING, Checker, kind_of, quote
 from ipstats._tree import YList, YMap
+from ipstats.datafile import load
 from ipstats.errors import DatasetError, Problem
 from ipstats.loader import parse
 from ipstats.model import Category, Dataset, Period, Qualifier
@@ -172,4 +175,107 @@ def test_a_chinese_name_is_claimed_like_an_alias() -> None:
     ).replace("    name: Widget share\n", "    name: Widget share\n    name_zh: 部件\n")
     assert problems(text) == [
         "indicators[2]: name or alias '部件' is claimed by indicators 'valid_widgets' and 'widget_share'"
+    ]
+
+
+V2 = TINY.replace("schema_version: 1", "schema_version: 2")
+
+
+def test_a_version_1_file_loads_with_no_printed_figures_or_urls() -> None:
+    dataset, _ = build(TINY)
+    assert {o.printed for o in dataset.observations} == {""}
+    assert {s.url for s in dataset.sources} == {""}
+
+
+def test_version_2_carries_the_printed_figure_and_the_url() -> None:
+    text = (
+        V2.replace(
+            "year: 2021, value: 100, qualifier: exact,",
+            'year: 2021, value: 100, printed: "100", qualifier: exact,',
+        )
+        .replace(
+            "value: 3353000000, qualifier: exact,",
+            'value: 3353000000, printed: "33.53亿", qualifier: exact,',
+        )
+        .replace("  - id: src-b\n", "  - id: src-b\n    url: https://example.org/report-b\n", 1)
+    )
+    dataset, _ = build(text)
+    printed = {o.printed for o in dataset.observations}
+    assert printed == {"", "100", "33.53亿"}
+    assert dataset.source("src-b").url == "https://example.org/report-b"
+    assert dataset.source("src-a").url == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "printed", "qualifier", "message"),
+    [
+        ("100", "1,000", "exact", "printed '1,000' is 1000, not the stored value 100"),
+        (
+            "100",
+            "100余",
+            "exact",
+            "printed '100余' is worded as more_than, but the qualifier is exact",
+        ),
+        (
+            "100",
+            "100",
+            "more_than",
+            "printed '100' is a plain figure, but the qualifier is more_than",
+        ),
+        (
+            "100",
+            "100%",
+            "exact",
+            "printed '100%' is a percentage, but the indicator is measured in count",
+        ),
+        ("100", "a hundred-ish", "exact", "'a hundred-ish' is not a printed figure"),
+    ],
+)
+def test_a_printed_figure_that_disagrees_is_a_located_error(
+    write_dataset: Callable[[str], Path], value: str, printed: str, qualifier: str, message: str
+) -> None:
+    text = V2.replace(
+        "year: 2021, value: 100, qualifier: exact,",
+        f'year: 2021, value: {value}, printed: "{printed}", qualifier: {qualifier},',
+    )
+    path = write_dataset(text)
+    with pytest.raises(DatasetError) as caught:
+        load(path, use_cache=False)
+    (problem,) = caught.value.errors
+    assert problem.path == "observations[0].printed"
+    assert problem.message.startswith(message)
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if f'printed: "{printed}"' in t)
+    assert problem.describe(path.name).startswith(f"data.yaml:{line}:")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        (
+            "qualifier: exact, period: year, source: src-a, locator: Part 1}",
+            'printed: "100", qualifier: exact, period: year, source: src-a, locator: Part 1}',
+            "observations[0].printed",
+        ),
+        ("  - id: src-b\n", "  - id: src-b\n    url: https://example.org/b\n", "sources[1].url"),
+    ],
+)
+def test_a_version_2_field_in_a_version_1_file_says_which_version_it_needs(
+    old: str, new: str, field: str
+) -> None:
+    assert problems(TINY.replace(old, new, 1)) == [
+        f"{field}: {field.rsplit('.', 1)[1]!r} needs schema_version: 2 (this file says 1); "
+        "change schema_version to 2 to use it"
+    ]
+
+
+def test_a_url_must_be_a_web_address() -> None:
+    text = V2.replace("  - id: src-b\n", "  - id: src-b\n    url: example dot org\n", 1)
+    assert problems(text) == [
+        "sources[1].url: 'example dot org' is not a web address (https://...)"
+    ]
+
+
+def test_an_unknown_schema_version_names_the_ones_read() -> None:
+    assert problems(TINY.replace("schema_version: 1", "schema_version: 3")) == [
+        "schema_version: unsupported schema version 3; this ipstats reads schema_version: 1 or 2"
     ]

@@ -524,3 +524,10 @@ def test_accepted_mediation_disputes_have_no_name_that_suggests_settlement(
     suggestive = ("mediated", "resolved", "settled", "success")
     assert [n for n in accepted.names if any(w in n.casefold() for w in suggestive)] == []
     assert {n.casefold() for n in accepted.names}.isdisjoint(n.casefold() for n in resolved.names)
+
+
+def test_every_shipped_observation_says_how_its_source_prints_it() -> None:
+    # The loader has checked each printed figure against its value and qualifier; the
+    # source texts themselves are checked in test_provenance.
+    dataset = load(default_path()).dataset
+    assert [o.key for o in dataset.observations if not o.printed] == []

@@ -119,7 +119,8 @@ _ORDINALS = {
         ]
     )
 }
-_WORDS = {w: n for n, w in enumerate(_UNITS)} | _TENS | _ORDINALS | {"a": 1}
+# "top" is a rank: "maintaining the top position" is first place.
+_WORDS = {w: n for n, w in enumerate(_UNITS)} | _TENS | _ORDINALS | {"a": 1, "top": 1}
 _CHINESE_DIGITS = {
     "零": 0,
     "一": 1,
@@ -137,7 +138,7 @@ _WORD_NUMBER = (
     r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
     r"|eleventh|twelfth|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
     r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|eleven|twelve"
-    r"|zero|one|two|three|four|five|six|seven|eight|nine|ten|a)(?![a-z])"
+    r"|zero|one|two|three|four|five|six|seven|eight|nine|ten|top|a)(?![a-z])"
 )
 _CHINESE_NUMBER = r"第?(?:[一二两三四五六七八九]?十[一二三四五六七八九]?|[零一二两三四五六七八九])"
 
