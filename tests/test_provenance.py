@@ -76,8 +76,11 @@ def parts_of(source_id: str) -> dict[tuple[int, int | None], tuple[str, ...]]:
     found: dict[tuple[int, int | None], list[str]] = {}
     part: int | None = None
     sub: int | None = None
+    opening: list[str] = []
     for line in lines_of(source_id):
         heading = _PART.match(line)
+        if part is None and not heading:
+            opening.append(line)
         if heading:
             part = _ROMAN.get(heading["roman"] or "") or _CHINESE.get(heading["chinese"] or "")
             sub = None
@@ -90,6 +93,8 @@ def parts_of(source_id: str) -> dict[tuple[int, int | None], tuple[str, ...]]:
             found[(part, None)][-1] += line + "\n"
             if sub:
                 found[(part, sub)][-1] += line + "\n"
+    if found:  # the text before the first part is the opening summary
+        found[(0, None)] = ["\n".join(opening)]
     return {key: tuple(squeeze(text) for text in texts) for key, texts in found.items()}
 
 
@@ -102,6 +107,8 @@ def sections_named(o: Observation) -> list[tuple[str, ...]]:
     """The texts of the sections the locator names that the document has (none: not checked)."""
     parts = parts_of(o.source)
     named = []
+    if o.locator.startswith("Opening summary") and (0, None) in parts:
+        named.append(parts[(0, None)])
     for match in _LOCATED.finditer(o.locator):
         key = (_ROMAN[match["part"]], _ROMAN[match["sub"]] if match["sub"] else None)
         if key in parts:
@@ -147,7 +154,7 @@ def test_every_printed_figure_stands_in_the_section_its_locator_names() -> None:
 @needs_sources
 def test_the_section_finder_finds_the_parts_of_every_document_with_parts() -> None:
     # A heading pattern that stopped matching would silently turn the section check off.
-    counted = {source: len({p for p, _ in parts_of(source)}) for source in FILES}
+    counted = {source: len({p for p, _ in parts_of(source) if p}) for source in FILES}
     assert counted == {
         "sh-wp-2023": 6,
         "sh-wp-2021": 7,
