@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import marshal
 from pathlib import Path
 
@@ -24,6 +25,18 @@ def test_the_shipped_dataset_comes_back_equal_field_for_field() -> None:
     for mine, theirs in zip(again.observations, dataset.observations, strict=True):
         assert [type(v) for v in mine] == [type(v) for v in theirs]
         assert type(mine.qualifier) is type(theirs.qualifier)
+
+
+def test_printed_figures_and_source_urls_come_back(tiny: Dataset) -> None:
+    dataset = Dataset.build(
+        (dataclasses.replace(s, url=f"https://example.org/{s.id}") for s in tiny.sources),
+        tiny.cities,
+        tiny.indicators,
+        (o._replace(printed=f"{o.value}") for o in tiny.observations),
+    )
+    again, _ = snapshot.loads(snapshot.dumps(dataset, ()), "")
+    assert [s.url for s in again.sources] == [f"https://example.org/{s.id}" for s in tiny.sources]
+    assert [o.printed for o in again.observations] == [f"{o.value}" for o in tiny.observations]
 
 
 def test_warnings_and_dates_come_back(tiny: Dataset) -> None:
