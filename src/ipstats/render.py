@@ -332,10 +332,11 @@ def legend(tables: list[Table]) -> str:
 def footer(tables: list[Table], numbered: Sequence[str] = ()) -> list[str]:
     """The lines under a command's tables, once for all of them: the legend of the marks that
     appear, the numbered notes of cells, every note once, one line per source used."""
-    lines: list[str] = [*numbered]
+    lines: list[str] = []
     marks = legend(tables)
     if marks:
         lines.append(marks)
+    lines += numbered
     lines += dict.fromkeys(note for t in tables for note in t.footnotes)
     sources = list(dict.fromkeys(s for t in tables for s in t.sources))
     if sources:
