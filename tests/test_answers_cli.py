@@ -230,7 +230,7 @@ def test_a_value_implied_from_a_bound_is_a_bound() -> None:
 
 def test_implied_values_are_shown_to_the_precision_of_the_source() -> None:
     out, _ = table("growth", "sh", "-m", "ip_pledge_financing_amount")
-    assert "~3,841,000,000" in out and "3,841,006,289" not in out
+    assert "~3.841 bn yuan" in out and "3,841,006,289" not in out
 
 
 def test_the_main_job_keeps_its_machine_line() -> None:

@@ -48,7 +48,7 @@ def test_main_job_as_a_table_names_values_units_and_sources() -> None:
     code, out, _ = run("compare", "shanghai", "shenzhen", "--metric", "pct", "--format", "table")
     assert code == 0
     assert "6,822" in out and "16,300" in out and "-9,478" in out
-    assert "sz-ip-2024: Intellectual Property in Shenzhen 2024" in out
+    assert "sz-ip-2024 (2025): Intellectual Property in Shenzhen 2024" in out
 
 
 def test_names_resolve_in_any_case_and_chinese() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import pty
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -157,7 +158,29 @@ def test_a_reader_that_went_away_gets_no_message() -> None:
         done = _run("export", stdout=writer)
     finally:
         os.close(writer)
-    assert done.returncode != 0
+    assert done.returncode == 0
+    assert done.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "export | head -1",
+        "export --format json | head -c 10",
+        "list observations | head -n 2",
+        "--no-cache export --format yaml | head -1",
+    ],
+)
+def test_a_closed_pipe_does_not_fail_a_pipefail_script(command: str) -> None:
+    ipstats = f"{shlex.quote(sys.executable)} -m ipstats"
+    done = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {ipstats} {command}; s=$?; echo; echo status=$s"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.stdout.splitlines()[-1] == "status=0", done.stderr
     assert done.stderr == ""
 
 

@@ -67,8 +67,8 @@ def test_long_table_rows_carry_what_a_citation_needs(tiny: Dataset) -> None:
         (2024, "percent", 10),
     ]
     assert stated.sources == (
-        "src-a: Report A (Office A, 2024-04)",
-        "src-b: Report B (Office B, 2025)",
+        "src-a (2024): Report A",
+        "src-b (2025): Report B",
     )
 
 

@@ -25,7 +25,7 @@ def test_observations_table_lists_fields_in_the_shared_order(tiny: Dataset) -> N
     assert record["period"] == "as_of 2025-04-21"
     assert (record["value"], record["unit"], record["source"]) == (3353000000, "cny", "src-b")
     assert table.hidden == {"reported_yoy_kind", "reported_yoy_qualifier"}
-    assert table.sources == ("src-b: Report B (Office B, 2025)",)
+    assert table.sources == ("src-b (2025): Report B",)
 
 
 def test_cities_table_counts_observations_and_years(tiny: Dataset) -> None:

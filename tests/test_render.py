@@ -10,8 +10,18 @@ from ipstats.compare import compare_metric
 from ipstats.datafile import load
 from ipstats.growth import growth
 from ipstats.model import Dataset
-from ipstats.render import compare_chart, format_cell, format_number, growth_charts, rich_table
-from ipstats.table import Column, Kind
+from ipstats.render import (
+    compare_chart,
+    fits,
+    footer,
+    format_cell,
+    format_number,
+    growth_charts,
+    legend,
+    rich_table,
+    rich_tables,
+)
+from ipstats.table import Column, Kind, Table
 
 
 def draw(renderable: object) -> str:
@@ -114,3 +124,64 @@ observations:
     )
     bars = [line for line in drawn.splitlines() if "█" in line and "observed" not in line]
     assert [line.split("█")[0].rstrip() for line in bars] == ["Beta (Zone A)", "Beta (Zone B)"]
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "shown"),
+    [
+        ("cny", 32_000_000_000, "32.0 bn yuan"),
+        ("cny", 3_841_000_000, "3.841 bn yuan"),
+        ("cny", 3_841_006_289, "3,841,006,289 yuan"),  # a scale never rounds a figure
+        ("usd", 1_500_000.0, "1.5 m USD"),
+        ("cny", 500_000, "500,000 yuan"),
+        ("count", 32_000_000_000, "32,000,000,000"),
+    ],
+)
+def test_money_takes_a_scale_that_never_rounds(unit: str, value: float, shown: str) -> None:
+    column = Column("v", "V", Kind.VALUE, unit_key="u")
+    assert format_cell(column, {"v": value, "u": unit}) == shown
+
+
+def _wide_table() -> Table:
+    columns = (
+        Column("id", "Id"),
+        Column("value", "Value", Kind.VALUE, qualifier_key="qualifier"),
+        Column("qualifier", "Qualifier"),
+        Column("note", "Note"),
+    )
+    rows = (
+        {
+            "id": "a-very-long-identifier-0001",
+            "value": 1_234_567,
+            "qualifier": "about",
+            "note": "a long note " * 8,
+        },
+        {"id": "b-id", "value": 2, "qualifier": "exact", "note": "a long note " * 8},
+    )
+    return Table("T", columns, rows, ("a note",), ("src (2025): Report",), frozenset({"qualifier"}))
+
+
+def test_a_table_cuts_free_text_moves_it_to_numbered_notes_or_becomes_records() -> None:
+    table = _wide_table()
+    assert fits(table, 100) and not fits(table, 50)
+    roomy = Console(width=100, no_color=True, record=True)
+    with roomy.capture() as capture:
+        roomy.print(rich_tables([table], 100))
+    text = capture.get()
+    assert "a-very-long-identifier-0001" in text and "~1,234,567" in text and "…" in text
+    narrow = Console(width=50, no_color=True)
+    with narrow.capture() as capture:
+        narrow.print(rich_tables([table], 50))
+    assert "RECORD 2" in capture.get()
+    with roomy.capture() as capture:
+        roomy.print(rich_tables([table], 100, whole=True))
+    whole = capture.get()
+    assert "[1]" in whole and "…" not in whole  # one number for the same text in both rows
+    assert "[2]" not in whole
+
+
+def test_one_footer_names_only_the_marks_that_appear_and_each_line_once() -> None:
+    table = _wide_table()
+    lines = footer([table, table])
+    assert lines == ["~ about", "a note", "Sources:", "  src (2025): Report"]
+    assert legend([Table("T", table.columns, table.rows[1:])]) == ""

@@ -54,11 +54,13 @@ class IpstatsGroup(typer.core.TyperGroup):
             code = exc.exit_status
         except typer.TyperException as exc:  # Typer's own usage and parameter errors
             code = _typer_error(exc)
-        except BrokenPipeError:
+        except (BrokenPipeError, _ReaderGone):
             # The reader went away (`ipstats export | head -1`): stop quietly, as Python's
             # signal documentation advises, pointing stdout at devnull so the final flush is silent.
+            # It took what it wanted: exit 0, so that a `set -o pipefail` script goes on (1 would
+            # say "no data").
             _discard_stdout()
-            code = ExitStatus.ERROR
+            code = ExitStatus.OK
         except (KeyboardInterrupt, typer.Abort):
             typer.echo("", err=True)
             code = ExitStatus.INTERRUPTED
@@ -80,11 +82,23 @@ class IpstatsGroup(typer.core.TyperGroup):
             sys.exit(code)
         return code
 
+    def invoke(self, ctx: Any) -> Any:
+        # Typer turns a broken pipe inside a command into exit status 1 before main() sees
+        # it; carried out as another exception, it gets the exit status main() gives it.
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise _ReaderGone() from exc
+
     def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
         if isinstance(command, typer.core.TyperCommand) and not ctx.resilient_parsing:
             _refuse_repeated(command.get_params(ctx), rest)
         return name, command, rest
+
+
+class _ReaderGone(Exception):
+    """Standard output's reader went away while a command was writing."""
 
 
 def _refuse_repeated(parameters: Iterable[Any], args: Sequence[str]) -> None:

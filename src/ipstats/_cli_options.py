@@ -147,3 +147,18 @@ NoSanitizeOpt = Annotated[
         "--no-sanitize", help="Keep text cells starting with = + - @ as they are (CSV/TSV)."
     ),
 ]
+ExpandedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--expanded",
+        "-x",
+        help="Show each row as a block of lines, one per column (chosen by itself when a "
+        "table would not fit the terminal; terminal table output only).",
+    ),
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Print the table alone: no notes, sources or legend (terminal)."
+    ),
+]

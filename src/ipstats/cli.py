@@ -19,11 +19,13 @@ from ipstats._cli_options import (
     CategoryOpt,
     ChartOpt,
     CityOpt,
+    ExpandedOpt,
     FormatOpt,
     FromOpt,
     MetricOpt,
     MetricsOpt,
     NoSanitizeOpt,
+    QuietOpt,
     SearchOpt,
     ToOpt,
     YearOpt,
@@ -144,25 +146,29 @@ def _emit(
     sanitize: bool = True,
     chart: Callable[[], Any] | None = None,
     human: Iterable[Table] | None = None,
+    expanded: bool = False,
+    quiet: bool = False,
+    whole: bool = False,
 ) -> None:
     """Print tables: Rich on a terminal, TSV in a pipe, or the format asked for.
 
-    ``chart`` draws a picture of the result and ``human`` replaces ``tables``; both apply only
-    to table output.
+    ``chart`` draws a picture of the result and ``human`` replaces ``tables``; they, and
+    ``expanded`` (one block of lines per row), ``quiet`` (no footer) and ``whole`` (free text
+    never cut), apply only to table output.
     """
     chosen = _screen_format(fmt)
     if chosen is Format.TABLE:
         from rich.console import Console
 
-        from ipstats.render import rich_table
+        from ipstats.render import rich_tables
 
         # emoji=False: a figure's text is shown as written (":cn:" is not a flag), and Rich's
         # table of emoji codes is never loaded.
         console = Console(
             no_color=not state_of(ctx).color, highlight=False, soft_wrap=False, emoji=False
         )
-        for table in human if human is not None else tables:
-            console.print(rich_table(table))
+        shown = list(human if human is not None else tables)
+        console.print(rich_tables(shown, console.width, expanded, quiet, whole))
         if chart is not None:
             console.print(chart())
         return
@@ -207,14 +213,19 @@ def validate(
 
 
 @list_app.command("cities")
-def list_cities(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+def list_cities(
+    ctx: typer.Context,
+    fmt: FormatOpt = None,
+    expanded: ExpandedOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
     """List the cities (and countries, clusters) with their names and aliases.
 
     Example: ipstats list cities
     """
     from ipstats.listing import cities_table
 
-    _emit(ctx, [cities_table(state_of(ctx).dataset())], fmt)
+    _emit(ctx, [cities_table(state_of(ctx).dataset())], fmt, expanded=expanded, quiet=quiet)
 
 
 @list_app.command("indicators")
@@ -224,6 +235,8 @@ def list_indicators(
     category: CategoryOpt = None,
     search: SearchOpt = None,
     fmt: FormatOpt = None,
+    expanded: ExpandedOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """List indicators with their names in English and Chinese, aliases, units and measures
     (with --city, those the places have data for).
@@ -235,18 +248,23 @@ def list_indicators(
 
     ds = state_of(ctx).dataset()
     chosen = where(ds, city or (), category=category, search=search, terms=_FLAGS)
-    _emit(ctx, [indicators_table(ds, chosen)], fmt)
+    _emit(ctx, [indicators_table(ds, chosen)], fmt, expanded=expanded, quiet=quiet)
 
 
 @list_app.command("sources")
-def list_sources(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+def list_sources(
+    ctx: typer.Context,
+    fmt: FormatOpt = None,
+    expanded: ExpandedOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
     """List the source documents every figure comes from.
 
     Example: ipstats list sources
     """
     from ipstats.listing import sources_table
 
-    _emit(ctx, [sources_table(state_of(ctx).dataset())], fmt)
+    _emit(ctx, [sources_table(state_of(ctx).dataset())], fmt, expanded=expanded, quiet=quiet)
 
 
 @list_app.command("observations")
@@ -261,6 +279,8 @@ def list_observations(
     search: SearchOpt = None,
     fmt: FormatOpt = None,
     no_sanitize: NoSanitizeOpt = False,
+    expanded: ExpandedOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """List observations with value, unit, qualifier, period and source.
 
@@ -271,7 +291,14 @@ def list_observations(
 
     ds = state_of(ctx).dataset()
     chosen = where(ds, city or (), metric, year, year_from, year_to, category, search, _FLAGS)
-    _emit(ctx, [observations_table(ds, chosen)], fmt, not no_sanitize)
+    _emit(
+        ctx,
+        [observations_table(ds, chosen)],
+        fmt,
+        not no_sanitize,
+        expanded=expanded,
+        quiet=quiet,
+    )
 
 
 @app.command()
@@ -285,6 +312,8 @@ def show(
         ),
     ],
     fmt: FormatOpt = None,
+    expanded: ExpandedOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Everything about one indicator or one city.
 
@@ -292,7 +321,8 @@ def show(
     """
     from ipstats.listing import show as details
 
-    _emit(ctx, details(state_of(ctx).dataset(), name), fmt)
+    tables = details(state_of(ctx).dataset(), name)
+    _emit(ctx, tables, fmt, expanded=expanded, quiet=quiet, whole=True)
 
 
 @app.command()
@@ -322,6 +352,8 @@ def compare(
     ] = None,
     fmt: FormatOpt = None,
     chart: ChartOpt = False,
+    expanded: ExpandedOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Compare cities side by side, with difference and ratio.
 
@@ -335,7 +367,8 @@ def compare(
     ds = state_of(ctx).dataset()
     found, indicator = resolve.cities(ds, cities), resolve.indicator_if_named(ds, metric)
     result = side_by_side(ds, found, indicator, year, _FLAGS, year_from, year_to, category, scope)
-    _emit(ctx, [result.to_table()], fmt, chart=partial(_draw_compare, result) if chart else None)
+    picture = partial(_draw_compare, result) if chart else None
+    _emit(ctx, [result.to_table()], fmt, chart=picture, expanded=expanded, quiet=quiet)
     _said(result.notes())
 
 
@@ -365,6 +398,8 @@ def growth(
     ] = False,
     fmt: FormatOpt = None,
     chart: ChartOpt = False,
+    expanded: ExpandedOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Year-on-year change, span change and CAGR, beside the growth the sources state.
 
@@ -377,7 +412,8 @@ def growth(
     found, chosen = resolve.cities(ds, cities), resolve.indicators(ds, metric)
     result = compute(ds, found, chosen, year_from, year_to, not no_implied, _FLAGS, scope)
     picture = partial(_draw_growth, result) if chart else None
-    _emit(ctx, [result.to_table()], fmt, chart=picture, human=result.series_tables())
+    human = result.series_tables()
+    _emit(ctx, [result.to_table()], fmt, chart=picture, human=human, expanded=expanded, quiet=quiet)
     _said(result.notes())
 
 
@@ -480,7 +516,12 @@ def cache_clear() -> None:
 
 
 @cache_app.command("info")
-def cache_info(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+def cache_info(
+    ctx: typer.Context,
+    fmt: FormatOpt = None,
+    expanded: ExpandedOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
     """Where the cache is and the datasets it holds.
 
     Example: ipstats cache info
@@ -488,7 +529,9 @@ def cache_info(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     from ipstats import cache
     from ipstats.listing import cache_table
 
-    _emit(ctx, [cache_table(cache.directory(), cache.entries())], fmt)
+    _emit(
+        ctx, [cache_table(cache.directory(), cache.entries())], fmt, expanded=expanded, quiet=quiet
+    )
 
 
 def main() -> None:

@@ -160,7 +160,7 @@ class Comparison:
             title=title,
             columns=tuple(columns),
             rows=tuple(rows),
-            footnotes=(*self._difference_note(), *self.footnotes(), *self._source_notes()),
+            footnotes=(*self._difference_note(), *self.footnotes()),
             sources=self.sources,
             hidden=frozenset(
                 {f"{c.id}_{part}" for c in self.cities for part in _PER_CITY_HIDDEN}

@@ -416,7 +416,7 @@ class Growth:
             columns,
             tuple(rows),
             tuple(notes),
-            tuple(line for line in self.sources if line.partition(":")[0] in used),
+            tuple(line for line in self.sources if line.partition(" ")[0] in used),
             hidden=hide
             | {
                 "qualifier",

@@ -383,5 +383,5 @@ def source_lines(dataset: Dataset, source_ids: Iterable[str]) -> tuple[str, ...]
     lines = []
     for source_id in sorted(set(source_ids)):
         s = dataset.source(source_id)
-        lines.append(f"{s.id}: {s.title_en} ({s.publisher}, {s.published})")
+        lines.append(f"{s.id} ({s.published[:4]}): {s.title_en}")
     return tuple(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from rich import box
@@ -35,7 +36,8 @@ def format_cell(column: Column, record: dict[str, Any]) -> str:
         prefix = ""
         if column.qualifier_key and record.get(column.qualifier_key):
             prefix = Qualifier(record[column.qualifier_key]).symbol
-        return prefix + format_number(value)
+        money = _money(record.get(column.unit_key or "unit"), value)
+        return prefix + (money or format_number(value))
     if column.kind in _COMPUTED and isinstance(value, int | float):
         return _computed(column, record, value)
     if column.kind is Kind.REPORTED and isinstance(value, int | float):
@@ -47,6 +49,29 @@ def format_cell(column: Column, record: dict[str, Any]) -> str:
         suffix = "%" if record.get(column.unit_key) == "percent" else ""
         return f"{prefix}{value:+g}{suffix}"
     return str(value)
+
+
+# Money on a terminal takes a scale: 32,000,000,000 yuan is "32.0 bn yuan" (raw elsewhere).
+_CURRENCIES = {"cny": "yuan", "usd": "USD"}
+_SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
+
+
+def _money(unit: Any, value: float | int) -> str:
+    """A sum of money with a scale and its currency, or '' when it is not money.
+
+    The scale never rounds a figure: 3,841,000,000 is '3.841 bn yuan', and a figure it cannot
+    show in three decimals keeps all its digits ('3,841,006,289 yuan').
+    """
+    currency = _CURRENCIES.get(str(unit)) if unit else None
+    if currency is None or not math.isfinite(value):
+        return ""
+    for size, name in _SCALES:
+        if abs(value) >= size:
+            for digits in (1, 2, 3):
+                if round(value / size, digits) * size == value:
+                    return f"{value / size:,.{digits}f} {name} {currency}"
+            break
+    return f"{format_number(value)} {currency}"
 
 
 _COMPUTED = frozenset({Kind.CHANGE, Kind.PERCENT, Kind.RATIO})
@@ -62,7 +87,7 @@ def _computed(column: Column, record: dict[str, Any], value: float | int) -> str
         ahead, behind = _PLACES[unit]
         shown = places_text(value, ahead, behind)
     elif column.kind is Kind.CHANGE:
-        shown = ("+" if value > 0 else "") + format_number(value)
+        shown = ("+" if value > 0 else "") + (_money(unit, value) or format_number(value))
     elif column.kind is Kind.PERCENT:
         shown = f"{value:+.2f}%"
     else:
@@ -74,44 +99,275 @@ def _computed(column: Column, record: dict[str, Any], value: float | int) -> str
 
 _RIGHT = frozenset({Kind.INTEGER, Kind.VALUE, Kind.CHANGE, Kind.PERCENT, Kind.RATIO, Kind.REPORTED})
 
+# Long free text: a terminal cuts it with an ellipsis ("show" and machine formats keep it whole).
+# Everything else (numbers, ids, units, dates, source ids) is never wrapped nor cut.
+_FREE = frozenset(
+    {
+        "note",
+        "notes",
+        "marks",
+        "locator",
+        "description",
+        "series",
+        "scope",
+        "title",
+        "title_en",
+        "publisher",
+        "name",
+        "aliases",
+        "years",
+        "dataset",
+        "cache_file",
+    }
+)
+_FREE_MIN = 12  # the fewest columns a cut free-text cell keeps
+_WRAP_MIN = 30  # a field/value table's values wrap at words, in no fewer columns than this
+_QUALIFIER_WORDS = {
+    Qualifier.MORE_THAN: "more than",
+    Qualifier.AT_LEAST: "at least",
+    Qualifier.ABOUT: "about",
+    Qualifier.NEARLY: "nearly",
+    Qualifier.LESS_THAN: "less than",
+    Qualifier.AT_MOST: "at most",
+}
 
-_IDENTIFIERS = frozenset({"id", "city", "indicator", "source", "unit", "qualifier", "kind"})
+
+def is_free_text(column: Column) -> bool:
+    """Whether a terminal may cut this column's text with an ellipsis."""
+    return column.key in _FREE and column.kind is Kind.TEXT
 
 
-def _is_identifier(key: str) -> bool:
-    """Ids and codes are never broken across lines: people copy them into commands."""
-    return key in _IDENTIFIERS or key.endswith("_source")
+def _is_field_table(table: Table) -> bool:
+    """A table of fields and values (``show``): its values are shown whole, wrapped at words."""
+    return tuple(c.key for c in table.columns) == ("field", "value")
 
 
-def rich_table(table: Table) -> RenderableType:
-    """A Rich table for a terminal, its caption holding footnotes and sources."""
+def shown_columns(table: Table) -> list[Column]:
+    """The columns a terminal shows: not hidden, and not blank in every row."""
     shown = [c for c in table.columns if c.key not in table.hidden]
     records = table.records()
     # Columns that are blank in every row only add noise on a terminal.
-    shown = [c for c in shown if any(r.get(c.key) not in (None, "") for r in records)] or shown
-    # The title is a line of its own, not the table's: a narrow table would break it (and the
-    # ids in it) across lines to its own width.
-    out = RichTable(box=box.SIMPLE_HEAVY, show_lines=False)
-    for column in shown:
-        out.add_column(
-            column.header, justify="right" if column.kind in _RIGHT else "left", overflow="fold"
+    return [c for c in shown if any(r.get(c.key) not in (None, "") for r in records)] or shown
+
+
+def _width(text: str) -> int:
+    return max((Text(line).cell_len for line in text.splitlines()), default=0)
+
+
+def _needed_width(
+    table: Table, shown: list[Column], cells: list[list[str]], cut: bool = True
+) -> int:
+    """The fewest terminal columns the table takes with no number or id broken (and with no
+    free text cut, unless ``cut``)."""
+    total = 2 + (len(shown) - 1)  # the table's edges and the dividers between its columns
+    wrap = _is_field_table(table)
+    for index, column in enumerate(shown):
+        natural = max([_width(column.header), *(_width(row[index]) for row in cells)])
+        if wrap and column.key == "value":
+            natural = min(natural, _WRAP_MIN)
+        elif cut and is_free_text(column):
+            natural = min(natural, max(_FREE_MIN, _width(column.header)))
+        total += natural + 2  # one column of padding either side
+    return total
+
+
+# Free text that moves to numbered notes under the table when the table would not fit with it.
+_NOTED = frozenset({"note", "locator", "description"})
+
+
+class Notes:
+    """Numbered notes shared by the tables of one output: the same text keeps its number."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+
+    def mark(self, text: str) -> str:
+        number = self.numbers.setdefault(text, len(self.numbers) + 1)
+        return f"[{number}]"
+
+    def lines(self) -> list[str]:
+        return [f"[{n}] {text}" for text, n in self.numbers.items()]
+
+
+def _layout(
+    table: Table, width: int | None, expanded: bool, whole: bool, notes: Notes
+) -> tuple[list[Column], list[list[str]], bool]:
+    """The columns and cells to show and whether as records: a table when it fits (cutting
+    long free text, or with it moved to numbered notes), else one record after another."""
+    shown = shown_columns(table)
+    cells = [[format_cell(c, r) for c in shown] for r in table.records()]
+    if expanded:
+        return shown, cells, True
+    if width is None or _needed_width(table, shown, cells, cut=not whole) <= width:
+        return shown, cells, False
+    noted = [i for i, c in enumerate(shown) if c.key in _NOTED and c.kind is Kind.TEXT]
+    if whole and not _is_field_table(table):
+        noted = [i for i, c in enumerate(shown) if is_free_text(c)]
+    moved = [
+        ["[99]" if cell and i in noted else cell for i, cell in enumerate(row)] for row in cells
+    ]
+    if width is not None and _needed_width(table, shown, moved) > width:
+        return shown, cells, True
+    for row in cells:
+        for i in noted:
+            if row[i]:
+                row[i] = notes.mark(row[i])
+    return shown, cells, False
+
+
+def fits(table: Table, width: int) -> bool:
+    """Whether the table fits ``width`` columns as a table with nothing broken mid-token."""
+    return not _layout(table, width, False, False, Notes())[2]
+
+
+def rich_table(
+    table: Table,
+    width: int | None = None,
+    expanded: bool = False,
+    whole: bool = False,
+    notes: Notes | None = None,
+) -> RenderableType:
+    """One table for a terminal: its title, then its rows (as a table, or one record after
+    another when it would not fit ``width`` columns or ``expanded`` is asked for). Long free
+    text is cut with an ellipsis, or with ``whole`` never cut: it moves to ``notes``. The
+    table's own notes and sources are the footer's (see ``rich_tables``)."""
+    parts: list[RenderableType] = []
+    if table.title:
+        # The title is a line of its own, so it wraps to the terminal, not to the table.
+        parts.append(Text(table.title, style="italic"))
+    shown, cells, as_records = _layout(table, width, expanded, whole, notes or Notes())
+    parts.append(_records(shown, cells) if as_records else _grid(table, shown, cells, width))
+    return Group(*parts)
+
+
+def _allot(naturals: list[int], floors: list[int], room: int) -> list[int]:
+    """Widths for columns that may shrink: each at least its floor, the room left shared in
+    proportion to what each would still take, none above its natural width."""
+    widths = list(floors)
+    spare = room - sum(floors)
+    wants = [n - f for n, f in zip(naturals, floors, strict=True)]
+    if spare <= 0 or not any(wants):
+        return widths
+    if spare >= sum(wants):
+        return list(naturals)
+    for index, want in enumerate(wants):
+        widths[index] += spare * want // sum(wants)
+    return widths
+
+
+def _grid(
+    table: Table, shown: list[Column], cells: list[list[str]], width: int | None
+) -> RenderableType:
+    """The rows as a table. Numbers and ids take their full width; free text shares what is
+    left (cut with an ellipsis), or with ``show``'s values, wraps at words."""
+    naturals = [
+        max([_width(c.header), *(_width(row[i]) for row in cells)]) for i, c in enumerate(shown)
+    ]
+    wrap = _is_field_table(table)
+    shrink = [
+        i
+        for i, c in enumerate(shown)
+        if (wrap and c.key == "value") or (not wrap and is_free_text(c))
+    ]
+    widths = list(naturals)
+    if width is not None and shrink:
+        room = (
+            width
+            - (3 * len(shown) + 1)  # padding either side of each column, dividers, edges
+            - sum(n for i, n in enumerate(naturals) if i not in shrink)
         )
-    for record in records:
-        out.add_row(*(format_cell(c, record) for c in shown))
-    parts: list[RenderableType] = [Text(table.title, style="italic"), out]
-    lines = [*table.footnotes]
-    if table.sources:
+        floor = _WRAP_MIN if wrap else _FREE_MIN
+        floors = [min(naturals[i], max(floor, _width(shown[i].header))) for i in shrink]
+        for i, allotted in zip(
+            shrink, _allot([naturals[i] for i in shrink], floors, room), strict=True
+        ):
+            widths[i] = allotted
+    out = RichTable(box=box.SIMPLE_HEAVY, show_lines=False)
+    for index, column in enumerate(shown):
+        justify: Any = "right" if column.kind in _RIGHT else "left"
+        # Every width is set here, so Rich never squeezes a number or an id: ``_layout`` chose
+        # this view only when every such column has its full width.
+        out.add_column(
+            column.header,
+            justify=justify,
+            width=widths[index],
+            no_wrap=not (wrap and column.key == "value"),
+            overflow="fold" if wrap and column.key == "value" else "ellipsis",
+        )
+    for row in cells:
+        out.add_row(*row)
+    return out
+
+
+def _records(shown: list[Column], cells: list[list[str]]) -> RenderableType:
+    """psql's expanded display: one block per row, a line per column that has a value; long
+    text wraps at words, whole."""
+    header_width = max(_width(c.header) for c in shown)
+    parts: list[RenderableType] = []
+    for number, row in enumerate(cells, start=1):
+        parts.append(Text(f"-[ RECORD {number} ]-", style="dim"))
+        grid = RichTable.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="bold", min_width=header_width)
+        grid.add_column(overflow="fold")
+        for column, cell in zip(shown, row, strict=True):
+            if cell:
+                grid.add_row(column.header, cell)
+        parts.append(grid)
+    return Group(*parts)
+
+
+def legend(tables: list[Table]) -> str:
+    """The meaning of each qualifier mark that appears in the tables' shown cells, or ''."""
+    present: set[Qualifier] = set()
+    for table in tables:
+        shown = shown_columns(table)
+        for record in table.records():
+            for column in shown:
+                mark = record.get(column.qualifier_key) if column.qualifier_key else None
+                if mark and record.get(column.key) is not None:
+                    present.add(Qualifier(mark))
+    return ", ".join(f"{q.symbol} {words}" for q, words in _QUALIFIER_WORDS.items() if q in present)
+
+
+def footer(tables: list[Table], numbered: Sequence[str] = ()) -> list[str]:
+    """The lines under a command's tables, once for all of them: the legend of the marks that
+    appear, the numbered notes of cells, every note once, one line per source used."""
+    lines: list[str] = []
+    marks = legend(tables)
+    if marks:
+        lines.append(marks)
+    lines += numbered
+    lines += dict.fromkeys(note for t in tables for note in t.footnotes)
+    sources = list(dict.fromkeys(s for t in tables for s in t.sources))
+    if sources:
         lines.append("Sources:")
-        lines.extend(f"  {s}" for s in table.sources)
-    if any(c.qualifier_key for c in shown) and any(
-        r.get(c.qualifier_key) not in (None, "exact")
-        for r in records
-        for c in shown
-        if c.qualifier_key
-    ):
-        lines.insert(0, "> more than, >= at least, ~ about, <~ nearly, < less than, <= at most")
-    if lines:
-        parts.append(Text("\n".join(lines), style="dim"))
+        lines += [f"  {s}" for s in sources]
+    return lines
+
+
+def rich_tables(
+    tables: list[Table],
+    width: int | None = None,
+    expanded: bool = False,
+    quiet: bool = False,
+    whole: bool = False,
+) -> RenderableType:
+    """A command's tables for a terminal of ``width`` columns, then one footer for them all.
+
+    ``quiet`` prints the tables alone: no footer, and no title unless there are several tables.
+    ``whole`` never cuts free text (``show``): what does not fit moves to numbered notes.
+    """
+    parts: list[RenderableType] = []
+    notes = Notes()
+    for table in tables:
+        if quiet and len(tables) == 1:
+            table = Table("", table.columns, table.rows, hidden=table.hidden)
+        parts.append(rich_table(table, width, expanded, whole, notes))
+    if not quiet:
+        for line in footer(tables, notes.lines()):
+            # A source line is cut, never wrapped: its id and year come first.
+            cut = line.startswith("  ")
+            parts.append(Text(line, style="dim", no_wrap=cut, overflow="ellipsis"))
     return Group(*parts)
 
 
