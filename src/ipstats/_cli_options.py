@@ -138,6 +138,15 @@ SearchOpt = Annotated[
         callback=text_value,
     ),
 ]
+ScopeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scope",
+        help="Only the metric's figures whose scope contains this text ('whole' for none).",
+        show_default=False,
+        callback=text_value,
+    ),
+]
 ChartOpt = Annotated[
     bool, typer.Option("--chart", help="Also draw a bar chart (terminal table output only).")
 ]

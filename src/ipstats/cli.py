@@ -26,12 +26,12 @@ from ipstats._cli_options import (
     MetricsOpt,
     NoSanitizeOpt,
     QuietOpt,
+    ScopeOpt,
     SearchOpt,
     ToOpt,
     YearOpt,
     YearsOpt,
     complete_city,
-    text_value,
 )
 from ipstats.errors import UsageError
 from ipstats.formats import EXPORT, SCREEN, Format, choose, write_tables
@@ -341,15 +341,7 @@ def compare(
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     category: CategoryOpt = None,
-    scope: Annotated[
-        str | None,
-        typer.Option(
-            "--scope",
-            help="Only the metric's figures whose scope contains this text ('whole' for none).",
-            show_default=False,
-            callback=text_value,
-        ),
-    ] = None,
+    scope: ScopeOpt = None,
     fmt: FormatOpt = None,
     chart: ChartOpt = False,
     expanded: ExpandedOpt = False,
@@ -384,15 +376,7 @@ def growth(
     metric: MetricsOpt = None,
     year_from: FromOpt = None,
     year_to: ToOpt = None,
-    scope: Annotated[
-        str | None,
-        typer.Option(
-            "--scope",
-            help="Only the metric's figures whose scope contains this text ('whole' for none).",
-            show_default=False,
-            callback=text_value,
-        ),
-    ] = None,
+    scope: ScopeOpt = None,
     no_implied: Annotated[
         bool, typer.Option("--no-implied", help="Hide values implied by a stated growth rate.")
     ] = False,
