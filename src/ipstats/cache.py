@@ -32,7 +32,7 @@ from ipstats.model import SCHEMA_VERSION, Dataset
 from ipstats.snapshot import LAYOUT, dumps, loads
 
 ENV_VAR = "IPSTATS_CACHE_DIR"
-FORMAT = 3  # bump when what a snapshot holds, or how, changes
+FORMAT = 4  # bump when what a snapshot holds, or how, changes
 _MAGIC = b"ipstats snapshot\n"
 _PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"  # marshal's format follows Python's
 _SUFFIX = ".snapshot"

@@ -108,7 +108,21 @@ class CityKind(StrEnum):
     COUNTRY = "country"
     CLUSTER = "cluster"
     PROVINCE = "province"
+    MUNICIPALITY = "municipality"  # a province-level city: Beijing, Tianjin, Shanghai, Chongqing
+    REGION = "region"  # Hong Kong, Macau and Taiwan, which CNIPA lists beside the provinces
     DISTRICT = "district"
+
+
+PROVINCE_LEVEL = frozenset({CityKind.PROVINCE, CityKind.MUNICIPALITY})
+
+
+class SourceType(StrEnum):
+    """What kind of publication a source is; the primary figure among several sources is the
+    one from the highest kind (see ``query.primary``)."""
+
+    STATISTICS = "statistics"  # a statistical table or yearbook of the statistics office
+    REPORT = "report"  # a report or white paper of a government body
+    PRESS = "press"  # a press release, news text or reprint
 
 
 class ChangeKind(StrEnum):
@@ -128,6 +142,8 @@ class Source:
     published: str  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
     languages: tuple[str, ...]
     url: str = ""  # where the document is published, when it is online
+    type: SourceType = SourceType.REPORT
+    retrieved: str = ""  # when the figures were taken from the document: "YYYY-MM-DD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +153,7 @@ class City:
     name_zh: str
     aliases: tuple[str, ...]
     kind: CityKind
+    parent: str = ""  # the id of the place this one is part of: a city's province, China
 
     @property
     def names(self) -> tuple[str, ...]:

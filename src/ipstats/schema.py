@@ -25,6 +25,7 @@ from ipstats.model import (
     Qualifier,
     ReportedChange,
     Source,
+    SourceType,
     Unit,
 )
 from ipstats.names import did_you_mean, fold, has_cjk
@@ -35,9 +36,10 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _PUBLISHED = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _URL = re.compile(r"^https?://[^\s/]+\.[^\s/]+(?:/\S*)?$")
 # Fields a version added, and the version that added them.
-_ADDED = {"url": 2, "printed": 2}
+_ADDED = {"url": 2, "printed": 2, "type": 2, "retrieved": 2, "parent": 2}
 _SECTIONS = ("schema_version", "sources", "cities", "indicators", "observations")
 
 
@@ -68,7 +70,7 @@ def build_dataset(tree: Any, filename: str) -> tuple[Dataset, tuple[Problem, ...
     # A file whose version is wrong or absent is read as the newest, to report all else in it.
     newest = SCHEMA_VERSION if version is MISSING else version
     sources = _sources(checker, tree, newest)
-    cities = _cities(checker, tree)
+    cities = _cities(checker, tree, newest)
     indicators = _indicators(checker, tree)
     observations = _observations(checker, tree, sources, cities, indicators, newest)
     errors = tuple(p for p in checker.problems if not p.warning)
@@ -118,13 +120,14 @@ def _url(checker: Checker, record: YMap, path: str) -> str | Any:
 def _sources(checker: Checker, tree: YMap, version: int) -> dict[str, Source]:
     result: dict[str, Source] = {}
     for path, record in checker.records(tree, "sources"):
-        allowed = "url" in _added_fields(checker, record, path, version)
-        # a url in too old a file is reported above, not again as an unknown field
+        added = _added_fields(checker, record, path, version)
+        allowed = "url" in added
+        # a newer field in too old a file is reported above, not again as an unknown field
         checker.fields(
             record,
             path,
             ("id", "title", "title_en", "publisher", "published", "languages"),
-            ("url",) if allowed or "url" in record else (),
+            tuple(f for f in ("url", "type", "retrieved") if f in added or f in record),
         )
         source_id = checker.text(
             record, "id", path, _SLUG, "a lowercase slug (letters, digits, hyphens)"
@@ -148,14 +151,48 @@ def _sources(checker: Checker, tree: YMap, version: int) -> dict[str, Source]:
             record, "languages", path, _LANGUAGE, "a language code such as en or zh"
         )
         url = _url(checker, record, path) if allowed else ""
+        source_type = (
+            checker.choice(record, "type", path, SourceType, "source type")
+            if "type" in added and "type" in record
+            else SourceType.REPORT
+        )
+        retrieved = _date_text(checker, record, "retrieved", path) if "retrieved" in added else ""
         if missing(source_id, title, title_en, publisher, published, languages, url):
+            checker.broken.add(str(record.get("id")))
+            continue
+        if missing(source_type, retrieved):
             checker.broken.add(str(record.get("id")))
             continue
         if _unique_id(checker, result, source_id, path, record, "source"):
             result[source_id] = Source(
-                source_id, title, title_en, publisher, published, languages, url
+                source_id,
+                title,
+                title_en,
+                publisher,
+                published,
+                languages,
+                url,
+                source_type,
+                retrieved,
             )
     return result
+
+
+def _date_text(checker: Checker, record: YMap, field: str, path: str) -> str | Any:
+    """An optional full date as "YYYY-MM-DD" ("" when absent)."""
+    value = record.get(field, "")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if value == "" and field not in record:
+        return ""
+    if isinstance(value, str) and _DAY.match(value):
+        return value
+    checker.error(
+        f"must be a date as YYYY-MM-DD, got {kind_of(value)}",
+        f"{path}.{field}",
+        record.value_positions[field],
+    )
+    return MISSING
 
 
 def _claim_names(
@@ -177,11 +214,18 @@ def _claim_names(
             )
 
 
-def _cities(checker: Checker, tree: YMap) -> dict[str, City]:
+def _cities(checker: Checker, tree: YMap, version: int) -> dict[str, City]:
     result: dict[str, City] = {}
     owners: dict[str, str] = {}
+    parents: list[tuple[str, str, YMap]] = []
     for path, record in checker.records(tree, "cities"):
-        checker.fields(record, path, ("id", "name", "name_zh", "kind"), ("aliases",))
+        added = _added_fields(checker, record, path, version)
+        checker.fields(
+            record,
+            path,
+            ("id", "name", "name_zh", "kind"),
+            ("aliases", "parent") if "parent" in added or "parent" in record else ("aliases",),
+        )
         city_id = checker.text(
             record, "id", path, _SLUG, "a lowercase slug (letters, digits, hyphens)"
         )
@@ -190,14 +234,41 @@ def _cities(checker: Checker, tree: YMap) -> dict[str, City]:
         aliases = checker.texts(record, "aliases", path)
         aliases = () if aliases is MISSING and "aliases" not in record else aliases
         kind = checker.choice(record, "kind", path, CityKind, "city kind")
-        if missing(city_id, name, name_zh, aliases, kind):
+        parent = (
+            checker.text(record, "parent", path, _SLUG, "the id of another city")
+            if "parent" in added and "parent" in record
+            else ""
+        )
+        if missing(city_id, name, name_zh, aliases, kind, parent):
             checker.broken.add(str(record.get("id")))
             continue
         if _unique_id(checker, result, city_id, path, record, "city"):
-            city = City(city_id, name, name_zh, aliases, kind)
+            city = City(city_id, name, name_zh, aliases, kind, parent)
             _claim_names(checker, owners, city.names, city_id, path, record, "cities")
             result[city_id] = city
+            if parent:
+                parents.append((path, city_id, record))
+    for path, city_id, record in parents:
+        problem = _parent_problem(result, city_id)
+        if problem:
+            checker.error(problem, f"{path}.parent", record.value_positions["parent"])
+            checker.broken.add(city_id)
     return result
+
+
+def _parent_problem(cities: dict[str, City], city_id: str) -> str:
+    """Why the chain of parents from ``city_id`` is wrong ("" when it ends at a top place)."""
+    seen = [city_id]
+    current = cities[city_id].parent
+    while current:
+        if current not in cities:
+            known = did_you_mean(current, cities)
+            return f"parent {quote(current)} is not a city of this file{known}"
+        if current in seen:
+            return "parents go round in a circle: " + " -> ".join([*seen, current])
+        seen.append(current)
+        current = cities[current].parent
+    return ""
 
 
 def _indicators(checker: Checker, tree: YMap) -> dict[str, Indicator]:

@@ -28,6 +28,7 @@ from ipstats.model import (
     Qualifier,
     ReportedChange,
     Source,
+    SourceType,
     Unit,
 )
 
@@ -59,10 +60,22 @@ def dumps(dataset: Dataset, warnings: tuple[Problem, ...]) -> bytes:
         (
             tuple(tuple(m.value for m in enum) for enum in _CODED),
             tuple(
-                (s.id, s.title, s.title_en, s.publisher, s.published, s.languages, s.url)
+                (
+                    s.id,
+                    s.title,
+                    s.title_en,
+                    s.publisher,
+                    s.published,
+                    s.languages,
+                    s.url,
+                    s.type.value,
+                    s.retrieved,
+                )
                 for s in dataset.sources
             ),
-            tuple((c.id, c.name, c.name_zh, c.aliases, c.kind.value) for c in dataset.cities),
+            tuple(
+                (c.id, c.name, c.name_zh, c.aliases, c.kind.value, c.parent) for c in dataset.cities
+            ),
             tuple(
                 (
                     i.id,
@@ -132,10 +145,13 @@ def from_values(values: Any, origin: str) -> tuple[Dataset, tuple[Problem, ...]]
     columns = (indicator, city, year, value, qualifier, period, source, locator, as_of, yoy)
     # members by value from a dict: calling an enumeration costs a microsecond each time
     kind, category, unit = _by_value(CityKind), _by_value(Category), _by_value(Unit)
-    measure = _by_value(Measure)
+    measure, source_type = _by_value(Measure), _by_value(SourceType)
     dataset = Dataset(
-        tuple(Source(i, t, te, p, d, tuple(lang), u) for i, t, te, p, d, lang, u in sources),
-        tuple(City(i, n, z, tuple(a), kind[k]) for i, n, z, a, k in cities),
+        tuple(
+            Source(i, t, te, p, d, tuple(lang), u, source_type[ty], r)
+            for i, t, te, p, d, lang, u, ty, r in sources
+        ),
+        tuple(City(i, n, z, tuple(a), kind[k], pa) for i, n, z, a, k, pa in cities),
         tuple(
             Indicator(i, n, tuple(a), category[c], unit[u], measure[m], d, z)
             for i, n, a, c, u, m, d, z in indicators
