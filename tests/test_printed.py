@@ -137,3 +137,20 @@ def test_any_text_is_read_or_refused_never_a_crash(text: str) -> None:
         assert repr(text) in str(error)
     else:
         assert read.value.is_finite() and read.value >= 0
+
+
+@pytest.mark.parametrize(
+    ("printed", "value", "agrees"),
+    [
+        ("24.2", 24.2, True),  # a bare figure is in the unit: 24.2 million people
+        ("2153.6万", 21.536, True),  # a scale word gives people: 21.536 million
+        ("21.536 million", 21.536, True),
+        ("24.2", 24_200_000, False),
+        ("2153.6万", 2153.6, False),
+    ],
+)
+def test_a_scaled_unit_reads_bare_figures_in_the_unit_and_scaled_ones_in_people(
+    printed: str, value: float, agrees: bool
+) -> None:
+    found = disagreement(printed, value, Qualifier.EXACT, Unit.MILLION_PEOPLE)
+    assert (found is None) is agrees, found

@@ -18,6 +18,8 @@ class Unit(StrEnum):
     USD = "usd"
     PERCENT = "percent"
     PER_10K_PEOPLE = "per_10k_people"
+    PER_MILLION_PEOPLE = "per_million_people"
+    MILLION_PEOPLE = "million_people"
     RANK = "rank"
     DAYS = "days"
     MONTHS = "months"
@@ -29,6 +31,11 @@ class Unit(StrEnum):
     def label(self) -> str:
         return _UNIT_LABELS[self]
 
+    @property
+    def scale(self) -> int:
+        """How many base units one unit is (a million people: 1,000,000)."""
+        return 1_000_000 if self is Unit.MILLION_PEOPLE else 1
+
 
 _UNIT_LABELS = {
     Unit.COUNT: "count",
@@ -36,6 +43,8 @@ _UNIT_LABELS = {
     Unit.USD: "USD",
     Unit.PERCENT: "%",
     Unit.PER_10K_PEOPLE: "per 10k people",
+    Unit.PER_MILLION_PEOPLE: "per million people",
+    Unit.MILLION_PEOPLE: "million people",
     Unit.RANK: "rank",
     Unit.DAYS: "days",
     Unit.MONTHS: "months",

@@ -191,6 +191,7 @@ class Printed(NamedTuple):
     value: Decimal
     qualifier: Qualifier
     percent: bool
+    scaled: bool = False  # written with a scale word (万, 亿, thousand, million, ...)
 
 
 def normalise(text: str) -> str:
@@ -224,7 +225,7 @@ def parse(text: str) -> Printed:
     if multiplier:
         number *= _MULTIPLIERS[_lower(multiplier)]
     qualifier = qualifiers.pop() if qualifiers else Qualifier.EXACT
-    return Printed(number.normalize(), qualifier, bool(match["percent"]))
+    return Printed(number.normalize(), qualifier, bool(match["percent"]), bool(multiplier))
 
 
 def _lower(word: str) -> str:
@@ -237,7 +238,10 @@ def disagreement(printed: str, value: Number, qualifier: Qualifier, unit: Unit) 
         read = parse(printed)
     except PrintedError as error:
         return str(error)
-    if read.value != Decimal(repr(value)):
+    # A bare figure in a scaled unit is in that unit ("24.2" under "population, million"); one
+    # with a scale word is in base units ("2153.6万" people).
+    stored = Decimal(repr(value)) * (unit.scale if read.scaled else 1)
+    if read.value != stored.normalize():
         return f"printed {printed!r} is {_plain(read.value)}, not the stored value {value}"
     if read.qualifier is not qualifier:
         wording = (

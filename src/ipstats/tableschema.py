@@ -15,6 +15,8 @@ _UNIT_MEANINGS = {
     Unit.USD: "an amount in US dollars",
     Unit.PERCENT: "a percentage (5.3 means 5.3 %)",
     Unit.PER_10K_PEOPLE: "a number per 10,000 residents",
+    Unit.PER_MILLION_PEOPLE: "a number per million residents",
+    Unit.MILLION_PEOPLE: "a number of people, in millions",
     Unit.RANK: "a place in a ranking, 1 being the first",
     Unit.DAYS: "a duration in days",
     Unit.MONTHS: "a duration in months",
