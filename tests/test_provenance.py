@@ -2,20 +2,24 @@
 
 The source texts are not part of the repository: they are read from ``../shared/sources`` beside
 the checkout (or from the directory named by IPSTATS_SOURCES); without them these tests skip.
+The official pages in its ``official`` directory are matched to sources by their URL. The data
+checked is the shipped dataset, or the file named by IPSTATS_DATA.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
-from ipstats.datafile import default_path, load
+from ipstats.datafile import choose_path, load
 from ipstats.model import Dataset, Observation
+from ipstats.names import fold
 from ipstats.printed import normalise
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -116,9 +120,13 @@ def sections_named(o: Observation) -> list[tuple[str, ...]]:
     return named
 
 
+# Chosen at import: the suite's fixtures clear IPSTATS_DATA around each test.
+DATA = choose_path()
+
+
 @cache
 def shipped() -> Dataset:
-    return load(default_path(), use_cache=False).dataset
+    return load(DATA, use_cache=False).dataset
 
 
 def observations() -> Iterator[Observation]:
@@ -181,3 +189,209 @@ def test_a_figure_stands_in_a_text_only_as_a_whole_figure(
     printed: str, text: str, expected: bool
 ) -> None:
     assert stands_in(printed, squeeze(text)) is expected
+
+
+# ----------------------------------------------------------------------------- official pages
+
+OFFICIAL = SOURCES / "official"
+needs_official = pytest.mark.skipif(
+    not OFFICIAL.is_dir(),
+    reason=f"the official pages are not here ({OFFICIAL}); they live in "
+    "../shared/sources/official beside the checkout, or under IPSTATS_SOURCES",
+)
+_URL = re.compile(r"^url: (?P<url>\S+)\s*$", re.MULTILINE)
+_ROW = re.compile(r"\brow\s+(?P<row>[^,;]+)", re.IGNORECASE)
+# Row labels of the CNIPA tables besides place names: the totals, their parts and the blocks
+# they stand in. A row's record runs from its name to the next of these or the next place.
+TABLE_LABELS = (
+    "Total of Domestic Applications",
+    "Total of Foreign Applications",
+    "Total",
+    "Sub-total",
+    "Service",
+    "Non-service",
+    "Domestic",
+    "Foreign",
+    "Invention",
+    "Utility Model",
+    "Design",
+    "XPCC",
+    "Xinjiang bingtua",
+    "全国总计",
+    "合计",
+    "国内小计",
+    "国外小计",
+    "Note:",
+)
+
+
+class Official(NamedTuple):
+    file: str
+    body: str  # the text after the header's `---` line
+    extract: bool  # a figures extract of a prose page, one `printed | ...` line per figure
+
+
+@cache
+def official_pages() -> dict[str, Official]:
+    """The stored official pages by the URL their header names."""
+    pages = {}
+    for path in sorted(OFFICIAL.glob("*.txt")):
+        header, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+        match = _URL.search(header)
+        if match:
+            extract = re.search(r"^body: figures extracted", header, re.MULTILINE) is not None
+            pages[match["url"]] = Official(path.name, body, extract)
+    return pages
+
+
+def page_of(o: Observation) -> Official | None:
+    return official_pages().get(shipped().source(o.source).url)
+
+
+def official_observations() -> Iterator[tuple[Observation, Official]]:
+    for o in shipped().observations:
+        page = page_of(o)
+        if page is not None:
+            yield o, page
+
+
+def _apostrophes(text: str) -> str:
+    return text.replace("’", "'")
+
+
+def _name_pattern(name: str) -> str:
+    words = squeeze(_apostrophes(name)).split()
+    before = r"(?<![A-Za-z])" if words[0][0].isascii() and words[0][0].isalpha() else ""
+    after = r"(?![A-Za-z])" if words[-1][-1].isascii() and words[-1][-1].isalpha() else ""
+    return before + r"\s+".join(map(re.escape, words)) + after
+
+
+def row_records(body: str, row: str, synonyms: Iterable[str], names: Iterable[str]) -> list[str]:
+    """The text after each occurrence of the row's name up to the next row name (a place or a
+    table label). A name right after the row's name, or another name of the same row, is part
+    of the row's name (the yearbooks name a row in Chinese and in English)."""
+    text = _apostrophes(squeeze(body))
+    same = {fold(_apostrophes(n)) for n in (row, *synonyms)}
+    every = sorted({*names, *synonyms, row}, key=len, reverse=True)
+    boundary = re.compile("|".join(_name_pattern(n) for n in every), re.IGNORECASE)
+    records = []
+    for start in re.finditer(_name_pattern(row), text, re.IGNORECASE):
+        begin, end = start.end(), len(text)
+        for match in boundary.finditer(text, start.end()):
+            if fold(match[0]) in same or not text[begin : match.start()].strip(" |"):
+                begin = max(begin, match.end())
+                continue
+            end = match.start()
+            break
+        records.append(text[begin:end])
+    return records
+
+
+def cells(text: str) -> list[str]:
+    """The cells of a stored table: its text split at white space and the yearbooks' pipes."""
+    return [cell for cell in re.split(r"[\s|]+", squeeze(text)) if cell]
+
+
+def in_table(printed: str, text: str) -> bool:
+    """Whether the printed figure is a whole cell of the table text."""
+    return squeeze(printed) in cells(text)
+
+
+def row_names() -> tuple[str, ...]:
+    return (*TABLE_LABELS, *(n for c in shipped().cities for n in c.names))
+
+
+def place_names(o: Observation) -> tuple[str, ...]:
+    return () if o.city == "china" else shipped().city(o.city).names
+
+
+@needs_sources
+@needs_official
+def test_every_source_is_matched_to_a_stored_text() -> None:
+    unmatched = [
+        s.id for s in shipped().sources if s.id not in FILES and s.url not in official_pages()
+    ]
+    assert unmatched == []
+    assert [o for o in shipped().observations if not o.printed] == []
+
+
+@needs_sources
+@needs_official
+def test_every_printed_figure_stands_in_its_official_page() -> None:
+    absent = [
+        f"{o.indicator}/{o.city}/{o.year}: {o.printed!r} is not in {page.file}"
+        for o, page in official_observations()
+        if not (
+            stands_in(o.printed, squeeze(page.body))
+            if page.extract
+            else in_table(o.printed, page.body)
+        )
+    ]
+    assert absent == []
+
+
+@needs_sources
+@needs_official
+def test_every_figure_of_an_extract_stands_in_the_printed_column_of_a_line() -> None:
+    absent = [
+        f"{o.indicator}/{o.city}/{o.year}: {o.printed!r} is no printed figure of {page.file}"
+        for o, page in official_observations()
+        if page.extract
+        and not any(
+            stands_in(o.printed, squeeze(line.partition(" | ")[0]))
+            for line in page.body.splitlines()
+        )
+    ]
+    assert absent == []
+
+
+@needs_sources
+@needs_official
+def test_every_table_figure_stands_in_the_row_its_locator_names() -> None:
+    names = row_names()
+    checked, elsewhere = 0, []
+    for o, page in official_observations():
+        row = _ROW.search(o.locator)
+        if page.extract or row is None:
+            continue
+        checked += 1
+        records = row_records(page.body, row["row"].strip(), place_names(o), names)
+        if not any(in_table(o.printed, record) for record in records):
+            found = "found" if records else "not found"
+            elsewhere.append(
+                f"{o.indicator}/{o.city}/{o.year}: {o.printed!r} is not in row "
+                f"{row['row'].strip()!r} of {page.file} (row {found})"
+            )
+    assert elsewhere == []
+    tables = [o for o, page in official_observations() if not page.extract]
+    assert checked == len(tables)
+
+
+FLATTENED = (
+    "Region\n\nTotal\n\nGuangdong\n\n2717\n\n23574\n\nGuizhou\n\n3\n\n22\n\nXi’an\n\n8\n\n138"
+)
+LINES = "全国总计 total 180042 558791\n北京 beijing 28774 32616\n天津 tianjin 4919 11542\n"
+PIPES = "国内小计Sub-total | 51893 | 69115 |\n北京 | Beijing | 6527 | 11463 |\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "row", "synonyms", "printed", "expected"),
+    [
+        (FLATTENED, "Guangdong", (), "23574", True),
+        (FLATTENED, "Guangdong", (), "22", False),
+        (FLATTENED, "Guizhou", (), "22", True),
+        (FLATTENED, "Xi'an", ("xian",), "138", True),
+        (LINES, "北京", ("beijing",), "32616", True),
+        (LINES, "beijing", ("北京",), "4919", False),
+        (LINES, "全国总计", (), "558791", True),
+        (PIPES, "国内小计", (), "69115", True),
+        (PIPES, "Beijing", ("北京",), "51893", False),
+    ],
+)
+def test_a_row_record_runs_from_its_name_to_the_next_row_name(
+    body: str, row: str, synonyms: tuple[str, ...], printed: str, expected: bool
+) -> None:
+    names = (*TABLE_LABELS, "Guangdong", "Guizhou", "Xi'an", "北京", "beijing", "天津", "tianjin")
+    records = row_records(body, row, synonyms, names)
+    assert records
+    assert any(in_table(printed, record) for record in records) is expected
