@@ -143,6 +143,11 @@ def from_tables() -> list[Observation]:
 Group = tuple[str, str, int, Period, object]  # source, indicator, year, period, as_of
 
 
+@cache
+def groups_cached() -> dict[Group, dict[tuple[str, str], Observation]]:
+    return groups()
+
+
 def groups() -> dict[Group, dict[tuple[str, str], Observation]]:
     """The additive table figures by source, indicator and date, each keyed by place and scope."""
     found: dict[Group, dict[tuple[str, str], Observation]] = defaultdict(dict)
@@ -172,43 +177,54 @@ class Sum:
         return round(self.total.value - sum(p.value for p in self.parts), 6)
 
 
+def split_of(scope: str) -> tuple[str, str]:
+    """A national scope as (who, service split): "foreign applicants, service" ->
+    ("foreign applicants", "service"); "service" -> ("", "service"); "" -> ("", "")."""
+    if scope in SPLITS:
+        return "", scope
+    who, _, split = scope.rpartition(", ")
+    return (who, split) if split in SPLITS else (scope, "")
+
+
+def sum_of(group: Group, rule: str, total: Observation, wanted: dict[str, tuple[str, str]]) -> Sum:
+    """The sum of the wanted parts (name -> place and scope) of a group, and the ones it lacks."""
+    figures = groups_cached()[group]
+    parts = tuple(figures[k] for k in wanted.values() if k in figures)
+    missing = frozenset(name for name, k in wanted.items() if k not in figures)
+    return Sum(group, rule, total, parts, missing)
+
+
 def sums() -> Iterator[Sum]:
+    """Every printed national total of the tables with the figures that should make it up: the
+    places of a regional table, the service and non-service rows, the domestic and foreign
+    rows. Only totals of which at least one part is stored."""
     provinces = kinds_of(PROVINCE_LEVEL)
     regions = kinds_of([CityKind.REGION])
-    for group, figures in groups().items():
+    for group, figures in groups_cached().items():
         for (city, scope), total in figures.items():
             if city != "china":
                 continue
+            candidates = []
             if scope in (DOMESTIC, MAINLAND):
                 places = provinces | regions if scope == DOMESTIC else provinces
-                parts = tuple(figures[(p, "")] for p in sorted(places) if (p, "") in figures)
-                if parts:
-                    missing = places - {p.city for p in parts}
-                    yield Sum(
-                        group,
-                        "regions" if scope == DOMESTIC else "mainland",
-                        total,
-                        parts,
-                        frozenset(missing),
-                    )
-            base, _, split = scope.rpartition(", ") if scope.endswith(SPLITS) else (scope, "", "")
-            if scope in SPLITS:
-                base, split = "", scope
-            if not split:  # a total of service and non-service
-                wanted = [f"{base}, {s}" if base else s for s in SPLITS]
-                if any(("china", w) in figures for w in wanted):
-                    parts = tuple(figures[("china", w)] for w in wanted if ("china", w) in figures)
-                    missing = frozenset(w for w in wanted if ("china", w) not in figures)
-                    yield Sum(group, "split", total, parts, missing)
-            if base == BOTH:  # a total of domestic and foreign
+                rule = "regions" if scope == DOMESTIC else "mainland"
+                candidates.append((rule, {p: (p, "") for p in places}))
+            who, split = split_of(scope)
+            if not split:
+                scopes = [f"{who}, {s}" if who else s for s in SPLITS]
+                candidates.append(("split", {s: ("china", s) for s in scopes}))
+            if who == BOTH:
                 suffix = f", {split}" if split else ""
+                foreign = next(
+                    (f + suffix for f in FOREIGN if ("china", f + suffix) in figures),
+                    FOREIGN[0] + suffix,
+                )
                 domestic = split or DOMESTIC
-                foreign = [f"{f}{suffix}" for f in FOREIGN if ("china", f"{f}{suffix}") in figures]
-                wanted = [domestic, *(foreign or [f"{FOREIGN[0]}{suffix}"])]
-                parts = tuple(figures[("china", w)] for w in wanted if ("china", w) in figures)
-                if parts:
-                    missing = frozenset(w for w in wanted if ("china", w) not in figures)
-                    yield Sum(group, "origin", total, parts, missing)
+                candidates.append(("origin", {s: ("china", s) for s in (domestic, foreign)}))
+            for rule, wanted in candidates:
+                found = sum_of(group, rule, total, wanted)
+                if found.parts:
+                    yield found
 
 
 def describe(s: Sum) -> str:
@@ -233,7 +249,9 @@ def test_the_panel_has_31_province_level_places_three_regions_and_china_above_th
 
 
 def test_every_table_with_regional_rows_prints_a_total_that_is_stored() -> None:
-    regional = {g for g, figures in groups().items() if any(c != "china" for c, _ in figures)}
+    regional = {
+        g for g, figures in groups_cached().items() if any(c != "china" for c, _ in figures)
+    }
     totalled = {s.group for s in sums() if s.rule in ("regions", "mainland")}
     assert regional, "no regional figures from the CNIPA tables"
     assert sorted(regional - totalled, key=str) == []
