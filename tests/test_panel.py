@@ -327,6 +327,17 @@ def test_no_row_a_cut_copy_lacks_is_stored_by_any_means() -> None:
         assert stored == []
 
 
+def test_no_table_figure_comes_from_a_december_only_column() -> None:
+    # The tool is annual: a December flow would be read as the year's.
+    assert [o.locator for o in from_tables() if re.search(r"\bMonthly\b", o.locator)] == []
+
+
+def test_the_production_and_construction_corps_is_no_place_of_the_panel() -> None:
+    # XPCC rows are already inside Xinjiang; stored as a place they would be counted twice.
+    names = [fold(n) for c in panel().cities for n in c.names]
+    assert [n for n in names if "xpcc" in n or "bingtuan" in n or "兵团" in n] == []
+
+
 def test_table_figures_are_exact() -> None:
     assert [o for o in from_tables() if not o.qualifier.is_exact] == []
 
