@@ -263,3 +263,12 @@ def test_debug_after_a_command_is_not_an_option_of_it() -> None:
     done = _run("list", "cities", "--debug")
     assert done.returncode == 2
     assert "--debug" in _one_error_line(done.stderr)
+
+
+@pytest.mark.parametrize("args", [(), ("list",), ("cache",)])
+def test_a_group_given_no_command_prints_its_help_once(args: tuple[str, ...]) -> None:
+    done = _run(*args)
+    both = done.stdout + done.stderr
+    assert both.count("Usage:") == 1, both
+    assert "Commands" in both
+    assert done.returncode == 2

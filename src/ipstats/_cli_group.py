@@ -193,8 +193,12 @@ def _error(message: str) -> None:
 
 def _typer_error(exc: typer.TyperException) -> int:
     ctx = getattr(exc, "ctx", None)
-    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
-        typer.echo(ctx.get_help(), err=True)
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        # The help was made when the error was: Rich printed it then, or it is the message.
+        # Asking the context for it again would print it twice.
+        message = exc.format_message()
+        if message.strip():
+            typer.echo(message, err=True)
         return ExitStatus.USAGE
     hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
     _error(exc.format_message() + hint)
