@@ -284,23 +284,6 @@ def test_export_into_missing_directory(tiny_path: Path, tmp_path: Path) -> None:
     assert err == f"Error: cannot write {target}: directory {target.parent} does not exist\n"
 
 
-def test_every_command_has_help_with_an_example() -> None:
-    for args in (
-        ["validate"],
-        ["list", "cities"],
-        ["list", "indicators"],
-        ["list", "sources"],
-        ["list", "observations"],
-        ["show"],
-        ["compare"],
-        ["growth"],
-        ["export"],
-    ):
-        code, out, _ = run(*args, "--help")
-        assert code == 0, args
-        assert "Example: ipstats " in out, args
-
-
 def test_debug_shows_traceback(tiny_path: Path) -> None:
     result = runner.invoke(app, ["--debug", "--data", str(tiny_path), "compare", "alpha", "zzz"])
     assert result.exception is not None

@@ -126,7 +126,7 @@ def test_negative_count(write_dataset: Write) -> None:
         (
             "unit: cny",
             "unit: kg",
-            "unknown unit 'kg' (valid: count, cny, usd, percent, per_10k_people, rank, days, months, years, ratio, times)",
+            "unknown unit 'kg' (valid: count, cny, usd, percent, per_10k_people, per_million_people, million_people, rank, days, months, years, ratio, times)",
         ),
         (
             "qualifier: more_than",

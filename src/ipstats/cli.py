@@ -45,16 +45,19 @@ app = typer.Typer(
     cls=IpstatsGroup,
     name="ipstats",
     help="Query intellectual-property statistics of Chinese cities, every figure traced to its source.\n\n"
-    "Example: ipstats compare shanghai shenzhen --metric pct",
+    "Examples:\n\nipstats compare shanghai shenzhen --metric pct\n\n"
+    "ipstats list indicators --search patent",
     epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 list_app = typer.Typer(
     cls=IpstatsGroup,
-    help="List cities, indicators, sources or observations.\n\nExample: ipstats list observations --city shanghai --metric pct",
+    help="List cities, indicators, sources or observations.\n\n"
+    "Examples:\n\nipstats list cities\n\nipstats list observations --city shanghai --metric pct",
     epilog=EXIT_CODES,
     no_args_is_help=True,
 )
@@ -80,6 +83,7 @@ def _root(
         Path | None,
         typer.Option(
             "--data",
+            metavar="FILE",
             help="Dataset file to use instead of the shipped one (also $IPSTATS_DATA).",
             show_default=False,
         ),
@@ -192,12 +196,21 @@ def validate(
     ctx: typer.Context,
     path: Annotated[
         Path | None,
-        typer.Argument(help="Dataset file to check (default: the one in use).", show_default=False),
+        typer.Argument(
+            metavar="FILE",
+            help="Dataset file to check (default: the one in use).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Check a dataset file and report every problem found.
 
-    Example: ipstats validate data/indicators.yaml
+    Examples:
+
+    ipstats validate
+
+    ipstats validate data/indicators.yaml
+
     """
     from ipstats.datafile import choose_path, on_terminal
     from ipstats.validation import validate as check
@@ -221,7 +234,11 @@ def list_cities(
 ) -> None:
     """List the cities (and countries, clusters) with their names and aliases.
 
-    Example: ipstats list cities
+    Examples:
+
+    ipstats list cities
+
+    ipstats list cities --format csv
     """
     from ipstats.listing import cities_table
 
@@ -241,7 +258,12 @@ def list_indicators(
     """List indicators with their names in English and Chinese, aliases, units and measures
     (with --city, those the places have data for).
 
-    Example: ipstats list indicators --category creation --search patent
+    Examples:
+
+    ipstats list indicators --category creation --search patent
+
+    ipstats list indicators --city shenzhen
+
     """
     from ipstats.listing import indicators_table
     from ipstats.query import where
@@ -260,7 +282,11 @@ def list_sources(
 ) -> None:
     """List the source documents every figure comes from.
 
-    Example: ipstats list sources
+    Examples:
+
+    ipstats list sources
+
+    ipstats list sources --format json
     """
     from ipstats.listing import sources_table
 
@@ -284,7 +310,11 @@ def list_observations(
 ) -> None:
     """List observations with value, unit, qualifier, period and source.
 
-    Example: ipstats list observations --city shanghai --metric pct
+    Examples:
+
+    ipstats list observations --city shanghai --metric pct
+
+    ipstats list observations --search trademark --year 2023 --format csv
     """
     from ipstats.listing import observations_table
     from ipstats.query import where
@@ -307,8 +337,9 @@ def show(
     name: Annotated[
         str,
         typer.Argument(
+            metavar="NAME",
             help="An indicator (id, alias, prefix, English or Chinese name) or a city "
-            "(id, name, alias)."
+            "(id, name, alias).",
         ),
     ],
     fmt: FormatOpt = None,
@@ -317,7 +348,11 @@ def show(
 ) -> None:
     """Everything about one indicator or one city.
 
-    Example: ipstats show pct
+    Examples:
+
+    ipstats show pct
+
+    ipstats show shanghai --format json
     """
     from ipstats.listing import show as details
 
@@ -331,6 +366,7 @@ def compare(
     cities: Annotated[
         list[str],
         typer.Argument(
+            metavar="CITY...",
             help="Two or more cities (id, name, Chinese name or alias).",
             show_default=False,
             autocompletion=complete_city,
@@ -349,7 +385,11 @@ def compare(
 ) -> None:
     """Compare cities side by side, with difference and ratio.
 
-    Example: ipstats compare shanghai shenzhen --metric pct
+    Examples:
+
+    ipstats compare shanghai shenzhen --metric pct
+
+    ipstats compare shanghai shenzhen --year 2024 --format csv
     """
     from ipstats import resolve
     from ipstats.compare import compare as side_by_side
@@ -364,13 +404,16 @@ def compare(
     _said(result.notes())
 
 
-@app.command()
+@app.command(short_help="Year-on-year change, span change and CAGR, beside stated growth.")
 def growth(
     ctx: typer.Context,
     cities: Annotated[
         list[str],
         typer.Argument(
-            help="One or more cities.", show_default=False, autocompletion=complete_city
+            metavar="CITY...",
+            help="One or more cities.",
+            show_default=False,
+            autocompletion=complete_city,
         ),
     ],
     metric: MetricsOpt = None,
@@ -387,7 +430,11 @@ def growth(
 ) -> None:
     """Year-on-year change, span change and CAGR, beside the growth the sources state.
 
-    Example: ipstats growth shanghai --metric valid_trademarks
+    Examples:
+
+    ipstats growth shanghai --metric valid_trademarks
+
+    ipstats growth shanghai shenzhen --metric pct --format csv
     """
     from ipstats import resolve
     from ipstats.growth import growth as compute
@@ -418,7 +465,7 @@ def _complete_export_format(incomplete: str) -> list[str]:
     return [f.value for f in EXPORT if f.value.startswith(incomplete)]
 
 
-@app.command()
+@app.command(short_help="Export observations with their sources: csv, json, sqlite, ...")
 def export(
     ctx: typer.Context,
     fmt: Annotated[
@@ -427,9 +474,9 @@ def export(
             "--format",
             "-f",
             parser=_export_format,
-            metavar=f"<{'|'.join(EXPORT)}>",
+            metavar="FORMAT",
             autocompletion=_complete_export_format,
-            help="Output format.",
+            help=f"Output format: {', '.join(EXPORT)}.",
         ),
     ] = Format.CSV,
     output: Annotated[
@@ -437,6 +484,7 @@ def export(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Write to this file (atomically) instead of stdout.",
             show_default=False,
         ),
@@ -454,7 +502,11 @@ def export(
 ) -> None:
     """Export observations, one row each (or --wide), with their sources.
 
-    Example: ipstats export --format csv -o ipstats.csv
+    Examples:
+
+    ipstats export --format csv -o ipstats.csv
+
+    ipstats export --city shenzhen --format json
 
     Formats: csv, tsv, json, jsonl, yaml, markdown (to stdout or -o FILE);
     sqlite (-o FILE.db) and datapackage (-o DIRECTORY, a Frictionless Data Package).
@@ -480,7 +532,8 @@ def export(
 
 cache_app = typer.Typer(
     cls=IpstatsGroup,
-    help="The cache of datasets already read, which makes queries fast.\n\nExample: ipstats cache clear",
+    help="The cache of datasets already read, which makes queries fast.\n\n"
+    "Examples:\n\nipstats cache info\n\nipstats cache clear --stale",
     epilog=EXIT_CODES,
     no_args_is_help=True,
 )
@@ -488,14 +541,27 @@ app.add_typer(cache_app, name="cache")
 
 
 @cache_app.command("clear")
-def cache_clear() -> None:
+def cache_clear(
+    stale: Annotated[
+        bool,
+        typer.Option(
+            "--stale",
+            help="Remove only the snapshots no ipstats can use: damaged, or for a dataset file "
+            "that is gone.",
+        ),
+    ] = False,
+) -> None:
     """Remove every cached dataset; the next query reads its dataset file again.
 
-    Example: ipstats cache clear
+    Examples:
+
+    ipstats cache clear
+
+    ipstats cache clear --stale
     """
     from ipstats import cache
 
-    where, removed = cache.clear()
+    where, removed = cache.clear(stale=stale)
     typer.echo(f"removed {removed} cache file{'' if removed == 1 else 's'} from {where}", err=True)
 
 
@@ -508,7 +574,11 @@ def cache_info(
 ) -> None:
     """Where the cache is and the datasets it holds.
 
-    Example: ipstats cache info
+    Examples:
+
+    ipstats cache info
+
+    ipstats cache info --format json
     """
     from ipstats import cache
     from ipstats.listing import cache_table

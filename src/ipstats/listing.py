@@ -247,6 +247,7 @@ def show(dataset: Dataset, name: str) -> tuple[Table, Table]:
 
 def cache_table(where: Path, entries: Iterable[cache.Entry]) -> Table:
     """The snapshots in the cache directory, for ``ipstats cache info``."""
+    entries = tuple(entries)
     rows = tuple(
         {
             "dataset": e.dataset or None,
@@ -255,7 +256,13 @@ def cache_table(where: Path, entries: Iterable[cache.Entry]) -> Table:
             "written": e.written or None,
             "version": e.version or None,
             "cache_file": e.file.name,
-            "state": "ok" if e.current else "other version" if e.version else "damaged",
+            "state": "damaged"
+            if not e.version
+            else "dataset file gone"
+            if e.stale
+            else "ok"
+            if e.current
+            else "other version",
         }
         for e in entries
     )
@@ -272,6 +279,15 @@ def cache_table(where: Path, entries: Iterable[cache.Entry]) -> Table:
         f"Cache in {where}",
         columns,
         rows,
-        footnotes=(f"cache directory: {where}",),
+        footnotes=(
+            f"cache directory: {where}",
+            *(
+                [
+                    "ipstats cache clear --stale removes the damaged ones and those whose file is gone"
+                ]
+                if any(e.stale for e in entries)
+                else []
+            ),
+        ),
         hidden=frozenset({"cache_file"}),  # long, and named by the rest: machine formats only
     )
