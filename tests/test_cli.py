@@ -221,11 +221,20 @@ def test_default_format_in_a_pipe_is_tsv(tiny_path: Path) -> None:
 def test_show_indicator_and_city(tiny_path: Path) -> None:
     code, out, _ = run("--data", str(tiny_path), "show", "widget_s", "-f", "csv")
     assert code == 0
-    assert "description,Share of widget cases among all cases." in out
+    # one document per format: in CSV the rows alone, in JSON the record and its rows
+    assert out.startswith("city,year,indicator,") and out.count("city,year,indicator,") == 1
     assert "alpha,2023,widget_share,9.4,percent,exact,year" in out
+    code, out, _ = run("--data", str(tiny_path), "show", "widget_s", "-f", "json")
+    document = json.loads(out)
+    assert document["indicator"]["description"] == "Share of widget cases among all cases."
+    assert {r["value"] for r in document["observations"]} >= {9.4}
     code, out, _ = run("--data", str(tiny_path), "show", "甲", "-f", "csv")
     assert code == 0
     assert 'widgets_granted,Widgets granted,creation,,"2021, 2022, 2024",3' in out
+    code, out, _ = run("--data", str(tiny_path), "show", "甲", "-f", "json")
+    document = json.loads(out)
+    assert document["city"]["aliases"] == ["al", "甲"]
+    assert "widgets_granted" in {r["indicator"] for r in document["indicators"]}
 
 
 def test_show_unknown_name(tiny_path: Path) -> None:
@@ -418,9 +427,9 @@ def test_a_metric_by_its_chinese_or_english_name() -> None:
         code, out, err = run("list", "observations", "-m", typed, "-f", "csv")
         assert code == 0, err
         assert set(_ids(out, "indicator")) == {"valid_trademarks"}
-    code, out, err = run("show", "PCT applications", "-f", "csv")
+    code, out, err = run("show", "PCT applications", "-f", "json")
     assert code == 0, err
-    assert "name_zh,PCT国际专利申请量" in out
+    assert json.loads(out)["indicator"]["name_zh"] == "PCT国际专利申请量"
 
 
 def test_an_ambiguous_metric_is_a_usage_error_listing_candidates() -> None:

@@ -165,7 +165,8 @@ def test_as_of_against_calendar_year_marks_the_row(tiny: Dataset) -> None:
     (record,) = result.to_records()
     assert record["marks"] == "‡"
     assert (record["difference"], record["ratio"]) == (None, None)
-    assert (record["alpha_period"], record["beta_period"]) == ("year", "as_of 2025-04-21")
+    assert (record["alpha_period"], record["beta_period"]) == ("year", "as_of")
+    assert (record["alpha_as_of"], record["beta_as_of"]) == (None, "2025-04-21")
     assert result.footnotes() == (
         "‡ funding_amount 2025: periods differ (Alpha: calendar year; Beta: as of 2025-04-21); "
         "no difference or ratio across them",

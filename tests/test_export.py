@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from ipstats.errors import NoDataError, UsageError
-from ipstats.export import Written, export, wide_table
+from ipstats.export import Written, chosen_format, export, wide_table
 from ipstats.formats import Format
 from ipstats.listing import observations_table as long_table
 from ipstats.model import Dataset
@@ -29,6 +30,7 @@ def test_long_table_columns(tiny: Dataset) -> None:
         "unit",
         "qualifier",
         "period",
+        "as_of",
         "reported_yoy_kind",
         "reported_yoy_value",
         "reported_yoy_qualifier",
@@ -50,7 +52,8 @@ def test_long_table_rows_carry_what_a_citation_needs(tiny: Dataset) -> None:
             "value": 3353000000,
             "unit": "cny",
             "qualifier": "exact",
-            "period": "as_of 2025-04-21",
+            "period": "as_of",
+            "as_of": "2025-04-21",
             "reported_yoy_kind": None,
             "reported_yoy_value": None,
             "reported_yoy_qualifier": None,
@@ -92,6 +95,7 @@ def test_wide_table_has_one_row_per_city_and_indicator_with_year_columns(tiny: D
         "indicator",
         "unit",
         "period",
+        "as_of",
         "scope",
         "2021",
         "2021_qualifier",
@@ -124,7 +128,9 @@ def test_wide_table_has_one_row_per_city_and_indicator_with_year_columns(tiny: D
         "year_end",
     )
     assert records["beta", "valid_widgets"]["2024_qualifier"] is None
-    assert table.hidden == frozenset({"2021_qualifier", "2022_qualifier", "2024_qualifier"})
+    assert table.hidden == frozenset(
+        {"as_of", "2021_qualifier", "2022_qualifier", "2024_qualifier"}
+    )
 
 
 def test_wide_table_of_everything(tiny: Dataset) -> None:
@@ -132,7 +138,8 @@ def test_wide_table_of_everything(tiny: Dataset) -> None:
     pairs = [(r["city"], r["indicator"]) for r in table.records()]
     assert len(pairs) == len(set(pairs)) == len({(o.city, o.indicator) for o in tiny.observations})
     funding = {r["city"]: r for r in table.records() if r["indicator"] == "funding_amount"}
-    assert (funding["beta"]["period"], funding["beta"]["2025"]) == ("as_of 2025-04-21", 3353000000)
+    beta = funding["beta"]
+    assert (beta["period"], beta["as_of"], beta["2025"]) == ("as_of", "2025-04-21", 3353000000)
     rank = {r["city"]: r["scope"] for r in table.records() if r["indicator"] == "cluster_rank"}
     assert rank == {"alpha": "Alpha-Gamma cluster", "beta": "Beta-Delta cluster"}
 
@@ -151,7 +158,7 @@ def test_export_wide_to_a_file_says_how_many_rows(tiny: Dataset, tmp_path: Path)
     assert written == Written(2, "rows", target)
     assert str(written) == f"wrote 2 rows to {target}"
     lines = target.read_text(encoding="utf-8").splitlines()
-    assert lines[0].split(",")[:5] == ["city", "indicator", "unit", "period", "scope"]
+    assert lines[0].split(",")[:6] == ["city", "indicator", "unit", "period", "as_of", "scope"]
     assert len(lines) == 3
 
 
@@ -203,3 +210,109 @@ def test_wide_does_not_apply_to_file_formats(tiny: Dataset, tmp_path: Path) -> N
         export(tiny, Filter(), Format.SQLITE, tmp_path / "out.db", wide=True)
     assert str(caught.value) == "the wide layout does not apply to the format sqlite"
     assert not (tmp_path / "out.db").exists()
+
+
+# -o and its extension ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("out.csv", Format.CSV),
+        ("out.TSV", Format.TSV),
+        ("out.json", Format.JSON),
+        ("out.jsonl", Format.JSONL),
+        ("out.yaml", Format.YAML),
+        ("out.yml", Format.YAML),
+        ("out.md", Format.MARKDOWN),
+        ("out.db", Format.SQLITE),
+        ("out.sqlite", Format.SQLITE),
+        ("out", Format.CSV),
+    ],
+)
+def test_the_extension_says_the_format(name: str, expected: Format, tmp_path: Path) -> None:
+    assert chosen_format(None, tmp_path / name) == (expected, tmp_path / name)
+    assert chosen_format(expected, tmp_path / name) == (expected, tmp_path / name)
+
+
+def test_an_existing_directory_takes_a_data_package(tmp_path: Path) -> None:
+    assert chosen_format(None, tmp_path) == (Format.DATAPACKAGE, tmp_path)
+
+
+def test_an_unknown_or_contradicting_extension_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"no format for the extension '\.txt'.*\.csv"):
+        chosen_format(None, tmp_path / "out.txt")
+    with pytest.raises(UsageError, match="says json, but the format is csv"):
+        chosen_format(Format.CSV, tmp_path / "out.json")
+    assert chosen_format(Format.CSV, tmp_path / "out.txt") == (Format.CSV, tmp_path / "out.txt")
+
+
+def test_a_dash_is_standard_output() -> None:
+    assert chosen_format(None, Path("-")) == (Format.CSV, None)
+    assert chosen_format(Format.JSONL, Path("-")) == (Format.JSONL, None)
+    with pytest.raises(UsageError, match="writes files"):
+        chosen_format(Format.SQLITE, Path("-"))
+
+
+def test_cli_writes_what_the_extension_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from ipstats.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(app, ["export", "-m", "pct", "-o", "pct.json"]).exit_code == 0
+    assert {r["indicator"] for r in json.loads(Path("pct.json").read_text("utf-8"))} == {
+        "pct_applications"
+    }
+    refused = runner.invoke(app, ["export", "-o", "pct.json", "--format", "csv"])
+    assert refused.exit_code == 2 and refused.stderr.startswith("Error: -o pct.json says json")
+    to_stdout = runner.invoke(app, ["export", "-m", "pct", "-o", "-", "-f", "jsonl"])
+    assert to_stdout.exit_code == 0
+    assert all(
+        json.loads(line)["indicator"] == "pct_applications"
+        for line in to_stdout.stdout.splitlines()
+    )
+    assert not Path("-").exists()
+
+
+def test_bom_begins_a_spreadsheet_export_and_is_refused_elsewhere(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ipstats.cli import app
+
+    runner = CliRunner()
+    target = tmp_path / "pct.csv"
+    assert runner.invoke(app, ["export", "-m", "pct", "--bom", "-o", str(target)]).exit_code == 0
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfcity,year,")
+    assert data.count(b"\xef\xbb\xbf") == 1
+    refused = runner.invoke(app, ["export", "--bom", "-f", "json"])
+    assert refused.exit_code == 2 and "--bom" in refused.stderr
+
+
+@pytest.mark.parametrize("fmt", ["sqlite", "datapackage"])
+def test_an_unfiltered_export_says_all_observations(fmt: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ipstats.cli import app
+
+    runner = CliRunner()
+    target = tmp_path / ("all.db" if fmt == "sqlite" else "all")
+    for args, said in (([], "all"), (["-m", "pct"], "subset")):
+        if target.is_dir():
+            shutil.rmtree(target)
+        result = runner.invoke(app, ["export", *args, "-f", fmt, "-o", str(target)])
+        assert result.exit_code == 0, result.stderr
+        if fmt == "datapackage":
+            descriptor = json.loads((target / "datapackage.json").read_text("utf-8"))
+            assert descriptor["ipstats"]["observations"] == said
+        else:
+            connection = sqlite3.connect(target)
+            try:
+                meta = dict(connection.execute("select key, value from meta"))
+            finally:
+                connection.close()
+            assert meta["observations"] == said, meta

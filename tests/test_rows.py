@@ -61,9 +61,11 @@ def test_missing_parts_are_none_not_empty_text() -> None:
     ]
 
 
-def test_a_dated_period_carries_its_date() -> None:
-    assert observation_row(STATED, "count", dated_period=True)["period"] == "cumulative 2025-06-30"
-    assert observation_row(BARE, "count", dated_period=True)["period"] == "year"
+def test_the_period_and_its_date_are_apart() -> None:
+    stated = observation_row(STATED, "count")
+    assert (stated["period"], stated["as_of"]) == ("cumulative", "2025-06-30")
+    bare = observation_row(BARE, "count")
+    assert (bare["period"], bare["as_of"]) == ("year", None)
 
 
 def test_fields_except_keeps_the_order_and_refuses_unknown_names() -> None:

@@ -124,10 +124,12 @@ _FLAGS = Terms(
     end="--to",
     bounds="--from/--to",
     format="--format",
+    output="-o",
     output_file="-o FILE",
     output_directory="-o DIRECTORY",
     wide="--wide",
     scope="--scope",
+    bom="--bom",
 )
 
 
@@ -356,8 +358,17 @@ def show(
     """
     from ipstats.listing import show as details
 
-    tables = details(state_of(ctx).dataset(), name)
-    _emit(ctx, tables, fmt, expanded=expanded, quiet=quiet, whole=True)
+    chosen = _screen_format(fmt)
+    if chosen in (Format.JSON, Format.YAML):
+        from ipstats.formats import write_document
+        from ipstats.listing import show_document
+
+        write_document(sys.stdout, show_document(state_of(ctx).dataset(), name), chosen)
+        return
+    tables: tuple[Table, ...] = details(state_of(ctx).dataset(), name)
+    if chosen in (Format.CSV, Format.TSV, Format.JSONL):
+        tables = tables[1:]  # one table per document: the rows; JSON and YAML hold the record too
+    _emit(ctx, tables, chosen, expanded=expanded, quiet=quiet, whole=True)
 
 
 @app.command()
@@ -469,23 +480,25 @@ def _complete_export_format(incomplete: str) -> list[str]:
 def export(
     ctx: typer.Context,
     fmt: Annotated[
-        Format,
+        Format | None,
         typer.Option(
             "--format",
             "-f",
             parser=_export_format,
             metavar="FORMAT",
             autocompletion=_complete_export_format,
-            help=f"Output format: {', '.join(EXPORT)}.",
+            help=f"Output format: {', '.join(EXPORT)}; default: the one the -o file's "
+            "extension says, else csv.",
+            show_default=False,
         ),
-    ] = Format.CSV,
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write to this file (atomically) instead of stdout.",
+            help="Write to this file (atomically) instead of stdout; - is stdout.",
             show_default=False,
         ),
     ] = None,
@@ -499,6 +512,14 @@ def export(
     year_to: ToOpt = None,
     category: CategoryOpt = None,
     no_sanitize: NoSanitizeOpt = False,
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom",
+            help="Begin with a UTF-8 byte-order mark, so that Excel shows Chinese text "
+            "(csv, tsv, markdown).",
+        ),
+    ] = False,
 ) -> None:
     """Export observations, one row each (or --wide), with their sources.
 
@@ -511,9 +532,11 @@ def export(
     Formats: csv, tsv, json, jsonl, yaml, markdown (to stdout or -o FILE);
     sqlite (-o FILE.db) and datapackage (-o DIRECTORY, a Frictionless Data Package).
     """
+    from ipstats.export import chosen_format
     from ipstats.export import export as write
     from ipstats.query import where
 
+    fmt, output = chosen_format(fmt, output, _FLAGS)
     ds = state_of(ctx).dataset()
     chosen = where(ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS)
     written = write(
@@ -524,6 +547,7 @@ def export(
         stream=sys.stdout,
         wide=wide,
         sanitize=not no_sanitize,
+        bom=bom,
         terms=_FLAGS,
     )
     if written is not None:

@@ -128,7 +128,8 @@ class Comparison:
         for city in self.cities:
             columns += [
                 Column(f"{city.id}_scope", f"{city.name} scope"),
-                Column(f"{city.id}_period", f"{city.name} period"),
+                Column(f"{city.id}_period", f"{city.name} period", date_key=f"{city.id}_as_of"),
+                Column(f"{city.id}_as_of", f"{city.name} as of"),
             ]
         rows = []
         for row in self.rows:
@@ -142,7 +143,8 @@ class Comparison:
                 record[f"{city.id}_qualifier"] = o.qualifier.value if o else None
                 record[f"{city.id}_source"] = o.source if o else None
                 record[f"{city.id}_scope"] = (o.scope or None) if o else None
-                record[f"{city.id}_period"] = o.period_label if o else None
+                record[f"{city.id}_period"] = o.period.value if o else None
+                record[f"{city.id}_as_of"] = o.as_of.isoformat() if o and o.as_of else None
             record["difference"] = row.difference.value if row.difference else None
             record["difference_qualifier"] = (
                 row.difference.qualifier.value if row.difference else None
@@ -258,7 +260,7 @@ class Comparison:
         return tuple(lines)
 
 
-_PER_CITY_HIDDEN = ("qualifier", "source", "scope", "period")
+_PER_CITY_HIDDEN = ("qualifier", "source", "scope", "period", "as_of")
 
 
 def _qualified(o: Observation) -> Qualified:

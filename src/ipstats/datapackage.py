@@ -69,7 +69,7 @@ def write_datapackage(
         CITIES.path: _csv(CITIES, (_city_row(c) for c in dataset.cities)),
         SOURCES.path: _csv(SOURCES, (_source_row(s) for s in dataset.sources)),
     }
-    descriptor = _descriptor(dataset, contents, chosen != dataset.observations, created)
+    descriptor = _descriptor(dataset, contents, len(chosen) != len(dataset.observations), created)
     contents[DESCRIPTOR] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
 
     with terminate_as_interrupt():

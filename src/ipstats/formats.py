@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, TextIO
 
@@ -85,6 +85,8 @@ def _cell(value: Any, sanitize: bool) -> str:
         return _number(value)
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, tuple):  # a list of names: one cell, as the table shows it
+        return ", ".join(_cell(v, sanitize) for v in value)
     text = str(value)
     return neutralise(text) if sanitize else text
 
@@ -140,6 +142,10 @@ def delimited(
 def _json_value(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, tuple | list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _json_value(v) for k, v in value.items()}
     return value
 
 
@@ -196,6 +202,21 @@ def serialise(
     if fmt is Format.YAML:
         return [yaml_document(table)]
     raise ValueError(f"{fmt} is not a machine format")  # the caller's mistake, not the user's
+
+
+def write_document(out: TextIO, document: Mapping[str, Any], fmt: Format) -> None:
+    """One JSON or YAML document made of several parts (``show``: a record and its rows)."""
+    if fmt is Format.JSON:
+        import json
+
+        out.write(json.dumps(_json_value(dict(document)), ensure_ascii=False, indent=2) + "\n")
+    elif fmt is Format.YAML:
+        from ipstats.loader import dump_document
+
+        out.write(dump_document(document))
+    else:
+        raise ValueError(f"{fmt} holds no document of parts")  # the caller's mistake
+    out.flush()
 
 
 def write_tables(out: TextIO, tables: Iterable[Table], fmt: Format, sanitize: bool = True) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ipstats import resolve
 from ipstats.errors import NoDataError
@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 
 # Columns only machine formats need: a terminal shows them folded into the value they qualify.
-OBSERVATION_HIDDEN = frozenset({"reported_yoy_kind", "reported_yoy_qualifier"})
+# A terminal shows the as_of date within the period ("as_of 2025-04-21"); machine formats have
+# the period and the date apart, as the SQLite and Data Package exports do.
+OBSERVATION_HIDDEN = frozenset({"reported_yoy_kind", "reported_yoy_qualifier", "as_of"})
 
 _OBSERVATION_COLUMN = {
     c.key: c
@@ -38,7 +40,8 @@ _OBSERVATION_COLUMN = {
         Column("value", "Value", Kind.VALUE, qualifier_key="qualifier", unit_key="unit"),
         Column("unit", "Unit"),
         Column("qualifier", "Qualifier"),
-        Column("period", "Period"),
+        Column("period", "Period", date_key="as_of"),
+        Column("as_of", "As of"),
         Column("reported_yoy_kind", "Reported YoY kind"),
         Column(
             "reported_yoy_value",
@@ -54,8 +57,7 @@ _OBSERVATION_COLUMN = {
         Column("note", "Note"),
     )
 }
-# A table shows the as_of date within the period ("as_of 2025-04-21"), not in a column of its own.
-OBSERVATION_COLUMNS = tuple(_OBSERVATION_COLUMN[key] for key in fields_except("as_of"))
+OBSERVATION_COLUMNS = tuple(_OBSERVATION_COLUMN[key] for key in fields_except())
 
 
 def observations_table(dataset: Dataset, where: Filter) -> Table:
@@ -69,10 +71,7 @@ def _observations(dataset: Dataset, found: Sequence[Observation], title: str) ->
     return Table(
         title=title,
         columns=OBSERVATION_COLUMNS,
-        rows=tuple(
-            observation_row(o, dataset.indicator(o.indicator).unit.value, dated_period=True)
-            for o in found
-        ),
+        rows=tuple(observation_row(o, dataset.indicator(o.indicator).unit.value) for o in found),
         sources=source_lines(dataset, (o.source for o in found)),
         hidden=OBSERVATION_HIDDEN,
     )
@@ -89,7 +88,7 @@ def cities_table(dataset: Dataset) -> Table:
             "id": c.id,
             "name": c.name,
             "name_zh": c.name_zh,
-            "aliases": ", ".join(c.aliases),
+            "aliases": c.aliases,
             "kind": c.kind.value,
             "observations": counts.get(c.id, 0),
             "years": years_text(years.get(c.id, ())),
@@ -125,7 +124,7 @@ def indicators_table(dataset: Dataset, where: Filter) -> Table:
             "id": i.id,
             "name": i.name,
             "name_zh": i.name_zh,
-            "aliases": ", ".join(i.aliases),
+            "aliases": i.aliases,
             "category": i.category.value,
             "unit": i.unit.value,
             "measure": i.measure.value,
@@ -155,7 +154,7 @@ def sources_table(dataset: Dataset) -> Table:
             "title_en": s.title_en,
             "publisher": s.publisher,
             "published": s.published,
-            "languages": ", ".join(s.languages),
+            "languages": s.languages,
             "observations": counts.get(s.id, 0),
         }
         for s in dataset.sources
@@ -180,7 +179,7 @@ def indicator_detail(dataset: Dataset, indicator: Indicator) -> tuple[Table, Tab
             {"field": "id", "value": indicator.id},
             {"field": "name", "value": indicator.name},
             {"field": "name_zh", "value": indicator.name_zh or None},
-            {"field": "aliases", "value": ", ".join(indicator.aliases) or None},
+            {"field": "aliases", "value": indicator.aliases},
             {"field": "category", "value": indicator.category.value},
             {"field": "unit", "value": indicator.unit.value},
             {"field": "measure", "value": indicator.measure.value},
@@ -199,7 +198,7 @@ def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
             {"field": "id", "value": city.id},
             {"field": "name", "value": city.name},
             {"field": "name_zh", "value": city.name_zh},
-            {"field": "aliases", "value": ", ".join(city.aliases) or None},
+            {"field": "aliases", "value": city.aliases},
             {"field": "kind", "value": city.kind.value},
         ),
     )
@@ -243,6 +242,19 @@ def show(dataset: Dataset, name: str) -> tuple[Table, Table]:
     if isinstance(found, City):
         return city_detail(dataset, found)
     return indicator_detail(dataset, found)
+
+
+def show_document(dataset: Dataset, name: str) -> dict[str, Any]:
+    """What ``show`` writes as one JSON or YAML document: the record of the city or indicator
+    called ``name``, and the rows listed under it."""
+    found = resolve.city_or_indicator(dataset, name)
+    if isinstance(found, City):
+        about, listed = city_detail(dataset, found)
+        parts = ("city", "indicators")
+    else:
+        about, listed = indicator_detail(dataset, found)
+        parts = ("indicator", "observations")
+    return {parts[0]: {r["field"]: r["value"] for r in about.rows}, parts[1]: listed.records()}
 
 
 def cache_table(where: Path, entries: Iterable[cache.Entry]) -> Table:

@@ -48,6 +48,10 @@ def format_cell(column: Column, record: dict[str, Any]) -> str:
         )
         suffix = "%" if record.get(column.unit_key) == "percent" else ""
         return f"{prefix}{value:+g}{suffix}"
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value))
+    if column.date_key and record.get(column.date_key):
+        return f"{value} {record[column.date_key]}"
     return str(value)
 
 

@@ -37,13 +37,9 @@ def fields_except(*left_out: str) -> tuple[str, ...]:
     return tuple(name for name in FIELDS if name not in left_out)
 
 
-def observation_row(o: Observation, unit: str, *, dated_period: bool = False) -> dict[str, Any]:
-    """Every field of FIELDS for ``o`` as a raw value, None where the observation has none.
-
-    ``unit`` is the unit of the observation's indicator. With ``dated_period`` the period
-    carries its as_of date ("as_of 2025-04-21"), as tables for people and spreadsheets show
-    it; otherwise period is the bare period and the date stands in as_of.
-    """
+def observation_row(o: Observation, unit: str) -> dict[str, Any]:
+    """Every field of FIELDS for ``o`` as a raw value, None where the observation has none;
+    ``unit`` is the unit of the observation's indicator."""
     yoy = o.yoy
     return {
         "city": o.city,
@@ -52,7 +48,7 @@ def observation_row(o: Observation, unit: str, *, dated_period: bool = False) ->
         "value": o.value,
         "unit": unit,
         "qualifier": o.qualifier.value,
-        "period": o.period_label if dated_period else o.period.value,
+        "period": o.period.value,
         "as_of": None if o.as_of is None else o.as_of.isoformat(),
         "reported_yoy_kind": None if yoy is None else yoy.kind.value,
         "reported_yoy_value": None if yoy is None else yoy.value,

@@ -158,7 +158,8 @@ def write_sqlite(
     """
     chosen = tuple(dataset.observations if observations is None else observations)
     check_references(dataset, chosen)
-    subset = observations is not None and chosen != dataset.observations
+    # a selection of the dataset's observations: all of them when none is left out
+    subset = len(chosen) != len(dataset.observations)
     try:
         image = _build(dataset, chosen, subset)
     except sqlite3.Error as exc:

@@ -27,6 +27,7 @@ class Column:
     kind: Kind = Kind.TEXT
     qualifier_key: str = ""  # a column holding the qualifier that prefixes this value
     unit_key: str = ""  # a column holding the unit to show after the value
+    date_key: str = ""  # a column holding a date to show after the text ("as_of 2025-04-21")
 
 
 Row = Mapping[str, Any]
