@@ -285,11 +285,11 @@ class Ranking:
                 if r.national is not None and r.national.total is not None
             }
             stated = "; ".join(
-                f"{t.year}: {t.qualifier.symbol}{t.value:,} ({t.source})" for t in totals.values()
+                f"{t.qualifier.symbol}{t.value:,} in {t.year} ({t.source})" for t in totals.values()
             )
             if totals:
                 notes.append(
-                    f"% of {nation.name}: of {nation.name}'s own figure ({stated}), "
+                    f"% of {nation.name}: share of {nation.name}'s own figure, {stated}, "
                     "not of the sum of the rows"
                 )
             missing = sorted(
@@ -576,7 +576,7 @@ def rank(
     ids = tuple(p.id for p in places)
     found = dataset.observations_of((indicator.id,), ids)
     whole = [o for o in found if not o.scope]
-    scoped = len(found) - len(whole)
+    scoped = sum(1 for o in found if o.scope and (pinned is None or o.year == pinned))
     considered = [o for o in whole if pinned is None or o.year == pinned]
     if not considered:
         held = years_text(o.year for o in whole)
