@@ -432,7 +432,8 @@ def _places(
         if inside:
             held = ", ".join(sorted({c.kind.value for c in inside}))
             raise UsageError(
-                f"no {_level_words(level)} lies within {within.id} (the places in it are of "
+                f"no {_LEVEL_NOUNS[level] if level else 'place'} lies within {within.id} "
+                "(the places in it are of "
                 f"kind {held})"
             )
         raise UsageError(
@@ -440,6 +441,13 @@ def _places(
             f"{', '.join(parents) or 'none'})"
         )
     return chosen, words
+
+
+_LEVEL_NOUNS = {
+    PlaceLevel.PROVINCE: "province-level place",
+    PlaceLevel.REGION: "region",
+    PlaceLevel.CITY: "city",
+}
 
 
 def _level_words(level: PlaceLevel | None) -> str:

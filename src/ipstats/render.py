@@ -492,7 +492,12 @@ def rank_table(ranking: Any) -> Table:
         columns.append(Column("parent_share", "% of parent", Kind.SHARE, "parent_share_qualifier"))
         if ranking.within is None:
             columns.append(Column("parent", "In"))
-    columns += [Column("year", "Year", Kind.INTEGER), Column("marks", "Notes")]
+    columns += [
+        Column("year", "Year", Kind.INTEGER),
+        Column("marks", "Notes"),
+        Column("national_share_qualifier", "National share qualifier"),
+        Column("parent_share_qualifier", "Parent share qualifier"),
+    ]
     rows = []
     for r in ranking.rows:
         o = r.observation
