@@ -502,10 +502,10 @@ def test_a_terminal_shows_ranges_shares_parents_and_other_years(
     data = _panel_path(tmp_path)
     cities, _, _ = terminal(f"--data {data} rank --metric widgets --kind city", 80, monkeypatch)
     assert "1–2" in cities and "12.00%" in cities and ">20.00%" in cities
-    assert "% of parent" in cities and "South" in cities
+    assert "% of province" in cities and "South" in cities
     default, _, _ = terminal(f"--data {data} rank --metric widgets", 80, monkeypatch)
     assert "2015" in default and "closest year: Isle 2015" in default
-    assert "% of parent" not in default  # a province's parent is the nation
+    assert "% of province" not in default  # a province's parent is the nation
     chart, _, _ = terminal(f"--data {data} rank --metric widgets --chart", 80, monkeypatch)
     assert "█" in chart and "Isle *" in chart
 

@@ -310,7 +310,10 @@ class Ranking:
             lacking = [
                 r.place.name for r in self.rows if r.parent is not None and r.parent.total is None
             ]
-            note = "% of parent: of the figure of the place it lies in, same year and period"
+            note = (
+                "% of province or parent: share of the own figure of the place it lies in, "
+                "same year and period"
+            )
             if lacking:
                 note += f"; not given where the dataset has none ({', '.join(lacking)})"
             notes.append(note)

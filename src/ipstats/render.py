@@ -11,7 +11,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from ipstats.model import Qualifier
+from ipstats.model import PROVINCE_LEVEL, Qualifier
 from ipstats.table import Column, Kind, Table, places_text
 
 
@@ -489,7 +489,9 @@ def rank_table(ranking: Any) -> Table:
             Column("national_share", f"% of {nation.name}", Kind.SHARE, "national_share_qualifier")
         )
     if with_parent:
-        columns.append(Column("parent_share", "% of parent", Kind.SHARE, "parent_share_qualifier"))
+        parents = {r.parent.of.kind for r in ranking.rows if r.parent is not None}
+        header = "% of province" if parents <= PROVINCE_LEVEL else "% of parent"
+        columns.append(Column("parent_share", header, Kind.SHARE, "parent_share_qualifier"))
         if ranking.within is None:
             columns.append(Column("parent", "In"))
     columns += [
