@@ -263,6 +263,8 @@ def test_without_a_year_the_latest_year_most_places_have_is_ranked() -> None:
     result = ranked(ds)
     assert result.year == 2016 and not result.pinned
     assert all(r.observation.year == 2016 for r in result.rows)
+    assert "2016: the latest year most of the province-level" in " ".join(result.footnotes())
+    assert "latest year" not in " ".join(ranked(ds, year=2016).footnotes())
 
 
 def test_a_place_without_the_year_is_ranked_with_its_closest_year_and_marked() -> None:

@@ -144,6 +144,7 @@ class Ranking:
     other_periods: tuple[Period, ...] = ()  # kinds of period of the figures left out
     other_period_count: int = 0
     sources: tuple[str, ...] = ()
+    year_term: str = PLAIN.year  # what messages call the year asked for
 
     @property
     def additive(self) -> bool:
@@ -235,6 +236,11 @@ class Ranking:
     def footnotes(self) -> tuple[str, ...]:
         """What a reader must know to read the ranking: order, bounds, shares, years, sources."""
         notes = [self._order_note()]
+        if not self.pinned:
+            notes.append(
+                f"{self.year}: the latest year most of the {self.places} have a figure for; "
+                f"{self.year_term} ranks another"
+            )
         if any(r.best != r.worst for r in self.rows):
             notes.append(
                 "a bound (> more than, < less than) is placed at its figure; where it leaves "
@@ -602,30 +608,13 @@ def rank(
     for o in kept:
         by_place.setdefault(o.city, {}).setdefault(o.year, []).append(o)
     the_year = pinned if pinned is not None else _common_year(by_place)
-    figures: list[tuple[City, Observation, tuple[Observation, ...], bool]] = []
-    unranked = []
-    for place in places:
-        years = by_place.get(place.id, {})
-        use = the_year if the_year in years else None
-        if use is None and pinned is None and years:
-            use = min(years, key=lambda y: (abs(y - the_year), y))
-        if use is None:
-            unranked.append(Unranked(place, tuple(sorted(years))))
-            continue
-        figure, others = _figure(dataset, years[use])
-        figures.append((place, figure, others, use != the_year))
-    extra = {p.id: (others, off) for p, _, others, off in figures}
-    rows = []
-    for place, o, best, worst, tied in rank_places([(p, f) for p, f, _, _ in figures], indicator):
-        nation = _nation(dataset, place)
-        parent = dataset.city(place.parent) if place.parent else None
-        national = _share(dataset, indicator, o, nation) if is_additive(indicator) else None
-        if parent is not None and nation is not None and parent.id == nation.id:
-            of_parent = national
-        else:
-            of_parent = _share(dataset, indicator, o, parent) if is_additive(indicator) else None
-        others, off = extra[place.id]
-        rows.append(RankedPlace(place, o, best, worst, tied, national, of_parent, off, others))
+    figures, unranked = _pick(dataset, places, by_place, the_year, pinned is None)
+    ranked = rank_places([(place, figure) for place, figure, _, _ in figures], indicator)
+    extra = {place.id: (others, off) for place, _, others, off in figures}
+    rows = [
+        _row(dataset, indicator, place, o, (best, worst, tied), *extra[place.id])
+        for place, o, best, worst, tied in ranked
+    ]
     used = (
         [r.observation.source for r in rows]
         + [
@@ -649,7 +638,58 @@ def rank(
         other_periods=tuple(sorted({o.period for o in other}, key=list(Period).index)),
         other_period_count=len(other),
         sources=source_lines(dataset, used),
+        year_term=terms.year,
     )
+
+
+_Picked = tuple[City, Observation, tuple[Observation, ...], bool]
+
+
+def _pick(
+    dataset: Dataset,
+    places: Sequence[City],
+    by_place: dict[str, dict[int, list[Observation]]],
+    year: int,
+    closest: bool,
+) -> tuple[list[_Picked], list[Unranked]]:
+    """Each place's figure of the year (or with ``closest``, where it has none, of the closest
+    year, the earlier of two as close), with the other sources' and whether it is of another
+    year; and the places without one."""
+    figures: list[_Picked] = []
+    unranked = []
+    for place in places:
+        years = by_place.get(place.id, {})
+        use = year if year in years else None
+        if use is None and closest and years:
+            use = min(years, key=lambda y: (abs(y - year), y))
+        if use is None:
+            unranked.append(Unranked(place, tuple(sorted(years))))
+            continue
+        figure, others = _figure(dataset, years[use])
+        figures.append((place, figure, others, use != year))
+    return figures, unranked
+
+
+def _row(
+    dataset: Dataset,
+    indicator: Indicator,
+    place: City,
+    o: Observation,
+    rank: tuple[int, int, bool],
+    others: tuple[Observation, ...],
+    other_year: bool,
+) -> RankedPlace:
+    """A place's row: its rank and its shares of the nation's and its parent's figure."""
+    nation = _nation(dataset, place)
+    parent = dataset.city(place.parent) if place.parent else None
+    additive = is_additive(indicator)
+    national = _share(dataset, indicator, o, nation) if additive else None
+    if parent is not None and nation is not None and parent.id == nation.id:
+        of_parent = national
+    else:
+        of_parent = _share(dataset, indicator, o, parent) if additive else None
+    best, worst, tied = rank
+    return RankedPlace(place, o, best, worst, tied, national, of_parent, other_year, others)
 
 
 def _common_year(by_place: dict[str, dict[int, list[Observation]]]) -> int:
