@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ipstats import cli
@@ -33,7 +35,7 @@ from ipstats.model import (
     SourceType,
     Unit,
 )
-from ipstats.rank import Ranking, _primary, rank
+from ipstats.rank import Ranking, _primary, rank, rank_places
 from test_widths import broken_cells, terminal
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,6 +176,37 @@ def test_an_upper_bound_may_fall_to_the_bottom_but_not_below_zero() -> None:
 def test_two_equal_bounds_may_be_in_either_order() -> None:
     ds = dataset(obs("p1", 50, "more_than"), obs("p2", 50, "more_than"), obs("p3", 10))
     assert order(ranked(ds)) == [("p1", "1–2"), ("p2", "1–2"), ("p3", "3")]
+
+
+# A figure as stated (value and qualifier) and a true value the statement allows.
+_STATED = st.tuples(
+    st.integers(0, 20),
+    st.sampled_from(["exact", "more_than", "at_least", "less_than", "at_most"]),
+    st.integers(0, 25),
+).filter(lambda t: _allows(t[1], t[0], t[2]))
+
+
+def _allows(qualifier: str, stated: int, true: int) -> bool:
+    return {
+        "exact": true == stated,
+        "more_than": true > stated,
+        "at_least": true >= stated,
+        "less_than": true < stated,
+        "at_most": true <= stated,
+    }[qualifier]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_STATED, min_size=1, max_size=6))
+def test_the_true_rank_is_always_inside_the_range_given(stated: list[tuple[int, str, int]]) -> None:
+    places = CITIES[1 : 1 + len(stated)]
+    figures = [(p, obs(p.id, v, q)) for p, (v, q, _) in zip(places, stated, strict=False)]
+    true = {p.id: t for p, (_, _, t) in zip(places, stated, strict=False)}
+    for place, _, best, worst, _ in rank_places(figures, WIDGETS):
+        actual = 1 + sum(t > true[place.id] for t in true.values())
+        assert best <= actual <= worst
+        if all(q == "exact" for _, q, _ in stated):
+            assert best == worst
 
 
 def test_an_approximation_is_ranked_at_its_figure_and_said_to_be() -> None:
