@@ -594,3 +594,16 @@ def test_the_panel_example_ranks_the_sub_provincial_cities() -> None:
     rows = json.loads(result.stdout)
     assert len(rows) >= 10 and rows[0]["rank"] == 1
     assert all(r["year"] == 2016 and r["parent_share"] is not None for r in rows)
+
+
+def test_the_python_api_ranks_with_the_names_people_type(tmp_path: Path) -> None:
+    import ipstats
+
+    data = ipstats.load(_panel_path(tmp_path))
+    records = data.rank("widgets", year="2016", kind="city", within="South").to_records()
+    assert [(r["place"], r["rank"], r["rank_worst"]) for r in records] == [
+        ("port", 1, 2),
+        ("bay", 1, 2),
+    ]
+    with pytest.raises(UsageError, match="unknown city"):
+        data.rank("widgets", within="nowhere")
