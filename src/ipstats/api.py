@@ -8,6 +8,7 @@ from pathlib import Path
 from ipstats import compare as _compare
 from ipstats import growth as _growth
 from ipstats import listing, query, resolve
+from ipstats import rank as _rank
 from ipstats.datafile import load as _load
 from ipstats.errors import Problem
 from ipstats.frames import to_pandas
@@ -92,6 +93,19 @@ class Data:
         found = resolve.cities(self.dataset, list(cities))
         indicator = resolve.indicator_if_named(self.dataset, metric)
         return _growth.growth(self.dataset, found, indicator, start, end, implied, scope=scope)
+
+    def rank(
+        self,
+        metric: str,
+        year: int | str | None = None,
+        kind: str | None = None,
+        within: str | None = None,
+    ) -> _rank.Ranking:
+        """Places of one level (``kind``: province, region or city) ordered by one metric in
+        one year, with shares of the national and the parent figure."""
+        place = resolve.city(self.dataset, within) if within is not None else None
+        indicator = resolve.indicator(self.dataset, metric)
+        return _rank.rank(self.dataset, indicator, year, kind, place)
 
 
 def load(path: str | Path | None = None) -> Data:

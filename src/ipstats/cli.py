@@ -32,9 +32,11 @@ from ipstats._cli_options import (
     YearOpt,
     YearsOpt,
     complete_city,
+    text_value,
 )
 from ipstats.errors import UsageError
 from ipstats.formats import EXPORT, SCREEN, Format, choose, write_tables
+from ipstats.model import PlaceLevel
 from ipstats.table import Table
 from ipstats.terms import Terms
 
@@ -457,6 +459,68 @@ def growth(
     human = result.series_tables()
     _emit(ctx, [result.to_table()], fmt, chart=picture, human=human, expanded=expanded, quiet=quiet)
     _said(result.notes())
+
+
+@app.command()
+def rank(
+    ctx: typer.Context,
+    metric: MetricOpt = None,
+    year: YearOpt = None,
+    kind: Annotated[
+        PlaceLevel | None,
+        typer.Option(
+            "--kind",
+            help="Places to rank: province (provinces and municipalities), region (Hong Kong, "
+            "Macau, Taiwan) or city; default: province-level places and regions.",
+            show_default=False,
+        ),
+    ] = None,
+    within: Annotated[
+        str | None,
+        typer.Option(
+            "--within",
+            help="Only the places inside this one (e.g. guangdong: its cities).",
+            show_default=False,
+            callback=text_value,
+            autocompletion=complete_city,
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+    chart: ChartOpt = False,
+    expanded: ExpandedOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Places ordered by a metric, with rank and share of the national (and parent) figure.
+
+    Example: ipstats rank --metric pct --year 2016 --kind city
+
+    Example: ipstats rank --metric valid_invention_patents --within guangdong
+    """
+    from ipstats import resolve
+    from ipstats.rank import rank as order
+
+    if metric is None:
+        raise UsageError("rank needs --metric: a ranking orders places by one metric")
+    ds = state_of(ctx).dataset()
+    place = resolve.city(ds, within) if within is not None else None
+    result = order(ds, resolve.indicator(ds, metric), year, kind, place, _FLAGS)
+    picture = partial(_draw_rank, result) if chart else None
+    view = _rank_view(result)
+    _emit(ctx, [result.to_table()], fmt, chart=picture, human=view, expanded=expanded, quiet=quiet)
+    _said(result.notes())
+
+
+def _rank_view(result: Any) -> Iterable[Table]:
+    # A generator, so that the renderer (and Rich) is imported only when a terminal shows it.
+    from ipstats.render import rank_table
+
+    yield rank_table(result)
+
+
+def _draw_rank(result: Any) -> Any:
+    from ipstats.render import rank_chart  # Rich, only when a chart is drawn
+
+    return rank_chart(result)
 
 
 def _said(notes: Iterable[str]) -> None:

@@ -125,6 +125,20 @@ class CityKind(StrEnum):
 PROVINCE_LEVEL = frozenset({CityKind.PROVINCE, CityKind.MUNICIPALITY})
 
 
+class PlaceLevel(StrEnum):
+    """Which places a ranking sets side by side: places of one level, none inside another."""
+
+    PROVINCE = "province"  # province-level: the provinces and the municipalities
+    REGION = "region"  # Hong Kong, Macau and Taiwan
+    CITY = "city"  # the cities inside provinces
+
+    @property
+    def kinds(self) -> frozenset[CityKind]:
+        if self is PlaceLevel.PROVINCE:
+            return PROVINCE_LEVEL
+        return frozenset({CityKind(self.value)})
+
+
 class SourceType(StrEnum):
     """What kind of publication a source is; the primary figure among several sources is the
     one from the highest kind (see ``query.primary``)."""

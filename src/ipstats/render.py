@@ -11,7 +11,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from ipstats.model import Qualifier
+from ipstats.model import PROVINCE_LEVEL, Qualifier
 from ipstats.table import Column, Kind, Table, places_text
 
 
@@ -40,6 +40,10 @@ def format_cell(column: Column, record: dict[str, Any]) -> str:
         return prefix + (money or format_number(value))
     if column.kind in _COMPUTED and isinstance(value, int | float):
         return _computed(column, record, value)
+    if column.kind is Kind.SHARE and isinstance(value, int | float):
+        return _share_text(
+            value, record.get(column.qualifier_key) if column.qualifier_key else None
+        )
     if column.kind is Kind.REPORTED and isinstance(value, int | float):
         prefix = (
             Qualifier(record[column.qualifier_key]).symbol
@@ -101,7 +105,9 @@ def _computed(column: Column, record: dict[str, Any], value: float | int) -> str
     return f"{symbol} {shown}" if symbol else shown
 
 
-_RIGHT = frozenset({Kind.INTEGER, Kind.VALUE, Kind.CHANGE, Kind.PERCENT, Kind.RATIO, Kind.REPORTED})
+_RIGHT = frozenset(
+    {Kind.INTEGER, Kind.VALUE, Kind.CHANGE, Kind.PERCENT, Kind.RATIO, Kind.REPORTED, Kind.SHARE}
+)
 
 # Long free text: a terminal cuts it with an ellipsis ("show" and machine formats keep it whole).
 # Everything else (numbers, ids, units, dates, source ids) is never wrapped nor cut.
@@ -455,3 +461,99 @@ def growth_charts(result: Any) -> RenderableType:
         parts.append(_bar_lines(bars, rank=series.indicator.unit.value == "rank"))
     parts.append(Text(_LEGEND, style="dim"))
     return Group(*parts)
+
+
+def _share_text(value: float | int, qualifier: Any) -> str:
+    """A share in percent: two decimals, or two significant digits below 1% ('0.042%')."""
+    if not math.isfinite(value):
+        return ""
+    shown = f"{value:.2f}" if abs(value) >= 1 or value == 0 else f"{value:.2g}"
+    symbol = Qualifier(qualifier).symbol if qualifier else ""
+    return f"{symbol}{shown}%"
+
+
+# Rankings: a terminal's view of them, and their chart.
+
+
+def rank_table(ranking: Any) -> Table:
+    """What a terminal shows of a ranking: the rank (a range where a bound leaves it open),
+    the place, its figure and shares, the year only where it is not the ranking's, and which
+    source each figure is from in a note."""
+    nation = ranking.nation
+    with_parent = ranking.parent_differs_from_nation
+    columns = [
+        Column("rank", "Rank", Kind.INTEGER),
+        Column("name", "Place"),
+        Column("value", "Value", Kind.VALUE, qualifier_key="qualifier"),
+        Column("qualifier", "Qualifier"),
+        Column("unit", "Unit"),
+    ]
+    if nation is not None:
+        columns.append(
+            Column("national_share", f"% of {nation.name}", Kind.SHARE, "national_share_qualifier")
+        )
+    if with_parent:
+        parents = {r.parent.of.kind for r in ranking.rows if r.parent is not None}
+        header = "% of province" if parents <= PROVINCE_LEVEL else "% of parent"
+        columns.append(Column("parent_share", header, Kind.SHARE, "parent_share_qualifier"))
+        if ranking.within is None:
+            columns.append(Column("parent", "In"))
+    columns += [
+        Column("year", "Year", Kind.INTEGER),
+        Column("marks", "Notes"),
+        Column("national_share_qualifier", "National share qualifier"),
+        Column("parent_share_qualifier", "Parent share qualifier"),
+    ]
+    rows = []
+    for r in ranking.rows:
+        o = r.observation
+        record: dict[str, Any] = {
+            "rank": r.rank_text,
+            "name": r.place.name,
+            "value": o.value,
+            "qualifier": o.qualifier.value,
+            "unit": ranking.indicator.unit.value,
+            "year": o.year if r.other_year else None,
+            "marks": r.marks or None,
+        }
+        for key, share in (("national", r.national), ("parent", r.parent)):
+            figure = share.share if share is not None else None
+            record[f"{key}_share"] = figure.value if figure is not None else None
+            record[f"{key}_share_qualifier"] = figure.qualifier.value if figure else None
+        record["parent"] = r.parent.of.name if r.parent is not None else None
+        rows.append(record)
+    hidden = {"qualifier", "unit", "national_share_qualifier", "parent_share_qualifier"}
+    return Table(
+        title=ranking.title,
+        columns=tuple(columns),
+        rows=tuple(rows),
+        footnotes=(*ranking.footnotes(), *_figures_from(ranking)),
+        sources=ranking.sources,
+        hidden=frozenset(hidden),
+    )
+
+
+def _figures_from(ranking: Any) -> tuple[str, ...]:
+    """Which source each place's figure is from (a terminal has no room for a column)."""
+    by_source: dict[str, list[str]] = {}
+    for r in ranking.rows:
+        by_source.setdefault(r.observation.source, []).append(r.place.name)
+    if len(by_source) == 1:
+        return (f"Figures: {next(iter(by_source))}",)
+    parts = "; ".join(f"{s} ({', '.join(names)})" for s, names in by_source.items())
+    return (f"Figures: {parts}",) if parts else ()
+
+
+def rank_chart(ranking: Any) -> RenderableType:
+    """One bar per place ranked, in the order of the ranking, a bound drawn apart."""
+    indicator = ranking.indicator
+    bars = []
+    for r in ranking.rows:
+        o = r.observation
+        style = "full" if o.qualifier.is_exact else "bound"
+        shown = o.qualifier.symbol + format_number(o.value)
+        label = f"{r.rank_text:>5} {r.place.name}{r.marks and ' ' + r.marks}"
+        bars.append((label, float(o.value), style, shown))
+    title = Text(f"{indicator.name}, {ranking.when} ({indicator.unit.label})\n", style="bold")
+    lines = _bar_lines(bars, rank=indicator.unit.value == "rank")
+    return Group(title, lines, Text(_LEGEND, style="dim"))
