@@ -88,7 +88,7 @@ def test_help_gives_two_examples_that_work(
 def test_root_flags_work_before_and_after_the_command(where: list[str]) -> None:
     result = runner.invoke(app, where)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("field,value")
+    assert result.stdout.startswith("city,year,indicator,")
 
 
 def test_data_after_the_command_is_the_dataset_used(tmp_path: Path) -> None:

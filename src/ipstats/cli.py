@@ -470,6 +470,7 @@ def rank(
         PlaceLevel | None,
         typer.Option(
             "--kind",
+            metavar="KIND",
             help="Places to rank: province (provinces and municipalities), region (Hong Kong, "
             "Macau, Taiwan) or city; default: province-level places and regions.",
             show_default=False,
@@ -479,6 +480,7 @@ def rank(
         str | None,
         typer.Option(
             "--within",
+            metavar="PLACE",
             help="Only the places inside this one (e.g. guangdong: its cities).",
             show_default=False,
             callback=text_value,
@@ -492,9 +494,11 @@ def rank(
 ) -> None:
     """Places ordered by a metric, with rank and share of the national (and parent) figure.
 
-    Example: ipstats rank --metric pct --year 2016 --kind city
+    Examples:
 
-    Example: ipstats rank --metric valid_invention_patents --within guangdong
+    ipstats rank --metric pct --year 2016 --kind city
+
+    ipstats rank --metric valid_invention_patents --within guangdong
     """
     from ipstats import resolve
     from ipstats.rank import rank as order
