@@ -494,7 +494,7 @@ def test_every_machine_format_reads_back_as_the_ranking(
 def test_markdown_is_a_table_with_its_notes(panel: Callable[..., Any]) -> None:
     result = panel("--metric", "widgets", "--kind", "city", "-f", "markdown")
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("| Rank") and lines[1].startswith("|---")
+    assert lines[0].split("|")[1].strip() == "Rank" and set(lines[1]) <= set("|-:")
     assert sum(line.startswith("| ") for line in lines) == 4
     assert "equal figures share a rank" in result.stdout
 
@@ -567,9 +567,7 @@ def test_bad_input_is_one_error_line(
 
 def test_help_leads_with_real_examples(panel: Callable[..., Any]) -> None:
     text = CliRunner().invoke(cli.app, ["rank", "--help"], env={"COLUMNS": "200"}).stdout
-    examples = [
-        line.split("Example: ipstats ", 1)[1] for line in text.splitlines() if "Example: " in line
-    ]
+    examples = [line.strip() for line in text.splitlines() if line.strip().startswith("ipstats ")]
     assert len(examples) == 2
     assert "--kind city" in examples[0] and "--within" in examples[1]
 

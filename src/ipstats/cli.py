@@ -180,7 +180,9 @@ def _emit(
         if chart is not None:
             console.print(chart())
         return
-    write_tables(sys.stdout, tables, chosen, sanitize)
+    # Markdown is for people: the tables a terminal shows, not the machine records.
+    shown = human if chosen is Format.MARKDOWN and human is not None else tables
+    write_tables(sys.stdout, shown, chosen, sanitize)
 
 
 def _draw_compare(result: Any) -> Any:

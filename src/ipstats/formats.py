@@ -164,18 +164,27 @@ def json_document(table: Table) -> str:
 
 
 def markdown(table: Table) -> str:
+    """A table to paste into a document: the columns a reader needs, values written as on a
+    terminal (thousands separators, qualifier marks, money with a scale), numbers aligned
+    right, then the footnotes and sources."""
     from tabulate import tabulate
 
-    headers = [c.header for c in table.columns]
-    keys = [c.key for c in table.columns]
-    body = [[_markdown_cell(r[k]) for k in keys] for r in table.records()]
-    text = tabulate(body, headers=headers, tablefmt="github", disable_numparse=True)
-    extra = [f"\n{note}" for note in table.footnotes]
-    return text + "\n" + "".join(f"{e}\n" for e in extra)
+    from ipstats.cells import RIGHT, format_cell, shown_columns
+
+    shown = shown_columns(table)
+    body = [[_markdown_text(format_cell(c, r)) for c in shown] for r in table.records()]
+    text = tabulate(
+        body,
+        headers=[c.header for c in shown],
+        tablefmt="github",
+        disable_numparse=True,
+        colalign=["right" if c.kind in RIGHT else "left" for c in shown],
+    )
+    extra = [*table.footnotes, *(f"Source: {line}" for line in table.sources)]
+    return text + "\n" + "".join(f"\n{e}\n" for e in extra)
 
 
-def _markdown_cell(value: Any) -> str:
-    text = _cell(value, sanitize=False)
+def _markdown_text(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
