@@ -36,6 +36,8 @@ def test_long_table_columns(tiny: Dataset) -> None:
         "source",
         "locator",
         "note",
+        "printed",
+        "source_url",
     ]
     assert len(table.rows) == len(tiny.observations)
 
@@ -58,6 +60,8 @@ def test_long_table_rows_carry_what_a_citation_needs(tiny: Dataset) -> None:
             "source": "src-b",
             "locator": "Part 6",
             "note": None,
+            "printed": None,
+            "source_url": None,
         }
     ]
     stated = long_table(tiny, Filter(cities=("alpha",), indicators=("widgets_granted",)))

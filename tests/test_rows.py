@@ -46,6 +46,8 @@ def test_a_row_holds_every_field_in_order() -> None:
         "source": "src-a",
         "locator": "p. 3",
         "note": "n",
+        "printed": None,
+        "source_url": None,
     }
 
 
@@ -58,7 +60,17 @@ def test_missing_parts_are_none_not_empty_text() -> None:
         "reported_yoy_qualifier",
         "scope",
         "note",
+        "printed",
+        "source_url",
     ]
+
+
+def test_a_row_carries_the_printed_figure_and_the_source_address() -> None:
+    row = observation_row(
+        BARE._replace(printed="17.93万"), "count", source_url="https://example.org/a"
+    )
+    assert (row["printed"], row["source_url"]) == ("17.93万", "https://example.org/a")
+    assert list(FIELDS[-2:]) == ["printed", "source_url"]  # added last: old columns keep place
 
 
 def test_a_dated_period_carries_its_date() -> None:
