@@ -33,6 +33,7 @@ from ipstats._cli_options import (
     YearsOpt,
     complete_city,
 )
+from ipstats.cite import CiteFormat
 from ipstats.errors import UsageError
 from ipstats.formats import EXPORT, SCREEN, Format, choose, write_tables
 from ipstats.table import Table
@@ -476,6 +477,51 @@ def export(
     )
     if written is not None:
         typer.echo(str(written), err=True)
+
+
+@app.command()
+def cite(
+    ctx: typer.Context,
+    fmt: Annotated[
+        CiteFormat,
+        typer.Option("--format", "-f", help="A reference list, BibTeX or CSL-JSON."),
+    ] = CiteFormat.TEXT,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (atomically) instead of stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    city: CityOpt = None,
+    metric: MetricsOpt = None,
+    year: YearsOpt = None,
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
+    category: CategoryOpt = None,
+) -> None:
+    """The sources of the figures export would give, as a reference list, BibTeX or CSL-JSON.
+
+    Example: ipstats cite --city shenzhen
+
+    Example: ipstats cite --metric pct --format bibtex -o ipstats.bib
+    """
+    from ipstats.atomic import write_chunks
+    from ipstats.cite import render, sources_of
+    from ipstats.query import where
+
+    ds = state_of(ctx).dataset()
+    chosen = where(ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS)
+    found = sources_of(ds, chosen)
+    text = render(found, fmt)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_chunks(output, [text])
+    typer.echo(f"wrote {len(found)} source{'' if len(found) == 1 else 's'} to {output}", err=True)
 
 
 cache_app = typer.Typer(

@@ -1,0 +1,183 @@
+"""Citations of the sources behind a selection: a reference list, BibTeX or CSL-JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from ipstats.model import Dataset, Observation, Source, SourceType
+from ipstats.query import Filter, require, select
+
+
+class CiteFormat(StrEnum):
+    TEXT = "text"  # a reference list, one line per source
+    BIBTEX = "bibtex"  # biblatex entries (date, urldate), which Zotero and JabRef import
+    CSL_JSON = "csl-json"  # an array of CSL items, as Zotero, Mendeley and Pandoc read them
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """How citation formats name one kind of source."""
+
+    bibtex: str  # the entry type
+    publisher_field: str  # the BibTeX field that names who published it
+    csl: str  # the CSL item type
+
+
+_STATISTICS = Kind("dataset", "publisher", "dataset")
+_REPORT = Kind("report", "institution", "report")
+_ONLINE_PRESS = Kind("online", "organization", "webpage")
+_PRINTED_PRESS = Kind("misc", "organization", "document")
+
+
+def kind_of(source: Source) -> Kind:
+    if source.type is SourceType.STATISTICS:
+        return _STATISTICS
+    if source.type is SourceType.PRESS:
+        return _ONLINE_PRESS if source.url else _PRINTED_PRESS
+    return _REPORT
+
+
+def cited_sources(dataset: Dataset, observations: Iterable[Observation]) -> tuple[Source, ...]:
+    """The sources of ``observations``, each once, in the order of their ids."""
+    ids = sorted({o.source for o in observations})
+    return tuple(dataset.source(source_id) for source_id in ids)
+
+
+def sources_of(dataset: Dataset, where: Filter) -> tuple[Source, ...]:
+    """The sources behind the observations ``where`` admits; NoDataError if it admits none."""
+    found = select(dataset, where)
+    require(found, "observations match these filters", dataset, where)
+    return cited_sources(dataset, found)
+
+
+def render(sources: Iterable[Source], fmt: CiteFormat) -> str:
+    """The citations of ``sources`` as one document in ``fmt``, ending in a newline."""
+    chosen = tuple(sources)
+    if fmt is CiteFormat.BIBTEX:
+        return bibtex(chosen)
+    if fmt is CiteFormat.CSL_JSON:
+        return csl_json(chosen)
+    return reference_list(chosen)
+
+
+def date_parts(text: str) -> list[int]:
+    """'2024-09' -> [2024, 9]: the parts of a date that are known."""
+    return [int(part) for part in text.split("-")]
+
+
+# ------------------------------------------------------------------ the reference list
+
+
+def reference_list(sources: Iterable[Source]) -> str:
+    return "".join(reference(s) + "\n" for s in sources)
+
+
+def reference(s: Source) -> str:
+    """One source as a line of a reference list: publisher, date, title, address, retrieval."""
+    title = s.title if s.title == s.title_en else f"{s.title} [{s.title_en}]"
+    line = f"[{s.id}] {s.publisher} ({s.published}). {_ending(title)}"
+    # An address ends the line, so that no full stop is taken for part of it.
+    if s.retrieved and s.url:
+        return f"{line} Figures retrieved {s.retrieved} from {s.url}"
+    if s.retrieved:
+        return f"{line} Figures retrieved {s.retrieved}."
+    if s.url:
+        return f"{line} {s.url}"
+    return line
+
+
+def _ending(text: str) -> str:
+    return text if text.endswith((".", "?", "!", "。")) else text + "."
+
+
+# ------------------------------------------------------------------ BibTeX
+
+_LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
+
+# LaTeX's special characters. A brace counts towards BibTeX's brace balance even after a
+# backslash, so literal braces are written as commands, not as \{ and \}.
+_TEX = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "%": r"\%",
+        "&": r"\&",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "^": r"\^{}",
+        "~": r"\~{}",
+    }
+)
+# An address is a verbatim field: it keeps % & # _ as they are; only what would unbalance the
+# entry's braces (or end the field) is percent-encoded, which leaves the address the same.
+_URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C"})
+_SPACES = re.compile(r"\s+")
+
+
+def tex(text: str) -> str:
+    """Text for a BibTeX field: LaTeX's special characters escaped, everything else as it is
+    (UTF-8), runs of white space as one space."""
+    return _SPACES.sub(" ", text).strip().translate(_TEX)
+
+
+def bibtex(sources: Iterable[Source]) -> str:
+    return "\n".join(bibtex_entry(s) for s in sources)
+
+
+def bibtex_entry(s: Source) -> str:
+    """One source as a biblatex entry keyed by its id; the publisher is the (corporate) author."""
+    kind = kind_of(s)
+    fields: list[tuple[str, str]] = [
+        ("author", f"{{{tex(s.publisher)}}}"),  # braced: one name, not first and last names
+        (kind.publisher_field, tex(s.publisher)),
+        ("title", f"{{{tex(s.title_en)}}}"),  # braced: its capitals kept as they are
+    ]
+    if s.title != s.title_en:
+        fields.append(("origtitle", f"{{{tex(s.title)}}}"))
+    fields.append(("date", s.published))
+    languages = [_LANGUAGE_NAMES.get(code, code) for code in s.languages]
+    fields.append(("language", tex(" and ".join(languages))))
+    if s.url:
+        fields.append(("url", s.url.translate(_URL_UNSAFE)))
+    if s.retrieved:
+        fields.append(("urldate", s.retrieved))
+    lines = [f"@{kind.bibtex}{{{s.id},"]
+    lines += [f"  {name} = {{{value}}}," for name, value in fields]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ CSL-JSON
+
+
+def csl_json(sources: Iterable[Source]) -> str:
+    items = [csl_item(s) for s in sources]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def csl_item(s: Source) -> dict[str, Any]:
+    """One source as a CSL item; the title is the English one, the original in original-title."""
+    item: dict[str, Any] = {
+        "id": s.id,
+        "type": kind_of(s).csl,
+        "title": s.title_en,
+    }
+    if s.title != s.title_en:
+        item["original-title"] = s.title
+    item["author"] = [{"literal": s.publisher}]
+    item["publisher"] = s.publisher
+    item["issued"] = {"date-parts": [date_parts(s.published)]}
+    if s.url:
+        item["URL"] = s.url
+    if s.retrieved:
+        item["accessed"] = {"date-parts": [date_parts(s.retrieved)]}
+    if s.languages:
+        item["language"] = s.languages[0]
+    return item
