@@ -13,8 +13,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from ipstats.cite import CiteFormat, bibtex, bibtex_entry, cited_sources, render, sources_of, tex
-from ipstats.cli import app
+from ipstats.cite import (
+    CiteFormat,
+    bibtex,
+    bibtex_entry,
+    choose_format,
+    cited_sources,
+    render,
+    sources_of,
+    tex,
+)
+from ipstats.cli import CITE_FORMATS, app
 from ipstats.errors import NoDataError
 from ipstats.model import Dataset, Source, SourceType
 from ipstats.query import Filter
@@ -278,7 +287,38 @@ def test_an_empty_selection_is_one_error_line_and_status_1() -> None:
 def test_an_unknown_format_is_a_usage_error() -> None:
     code, out, err = run("cite", "--format", "ris")
     assert (code, out) == (2, "")
-    assert "'ris' is not one of 'text', 'bibtex', 'csl-json'" in err
+    assert "'ris' is not one of text, bibtex, csl-json" in err
+
+
+def test_the_command_offers_every_format_of_the_core() -> None:
+    assert tuple(f.value for f in CiteFormat) == CITE_FORMATS
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("refs.bib", "bibtex"), ("refs.JSON", "csl-json"), ("refs.txt", "text"), ("refs", "text")],
+)
+def test_the_output_file_extension_chooses_the_format(tmp_path: Path, name: str, fmt: str) -> None:
+    target = tmp_path / name
+    code, _, _ = run("cite", "-c", "sz", "-o", str(target))
+    assert code == 0
+    assert target.read_text(encoding="utf-8") == run("cite", "-c", "sz", "-f", fmt)[1]
+
+
+def test_a_format_that_contradicts_the_extension_is_refused(tmp_path: Path) -> None:
+    code, out, err = run("cite", "-f", "text", "-o", str(tmp_path / "refs.bib"))
+    assert (code, out) == (2, "")
+    assert err == (
+        "Error: --format text contradicts the file name 'refs.bib', which says bibtex: "
+        "leave out --format or give the file another extension\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+    assert choose_format(CiteFormat.BIBTEX, Path("refs.bib")) is CiteFormat.BIBTEX
+    assert choose_format(CiteFormat.CSL_JSON, Path("refs.txt")) is CiteFormat.CSL_JSON
+
+
+def test_output_dash_is_stdout() -> None:
+    assert run("cite", "-c", "sz", "-o", "-") == run("cite", "-c", "sz")
 
 
 def test_output_file_holds_what_stdout_would(tmp_path: Path) -> None:

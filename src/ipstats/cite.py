@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from ipstats.errors import UsageError
 from ipstats.model import Dataset, Observation, Source, SourceType
-from ipstats.query import Filter, require, select
+from ipstats.terms import PLAIN, Terms
+
+if TYPE_CHECKING:
+    from ipstats.query import Filter
+
+# The command line imports this module at every start for CiteFormat, so what only a citation
+# needs (json, the query functions) is imported where it is used: startup time counts.
 
 
 class CiteFormat(StrEnum):
@@ -19,8 +26,28 @@ class CiteFormat(StrEnum):
     CSL_JSON = "csl-json"  # an array of CSL items, as Zotero, Mendeley and Pandoc read them
 
 
+# File extensions that say which format a file holds.
+_EXTENSIONS = {".bib": CiteFormat.BIBTEX, ".json": CiteFormat.CSL_JSON}
+
+
+def choose_format(
+    asked: CiteFormat | None, output: Path | None = None, terms: Terms = PLAIN
+) -> CiteFormat:
+    """The format asked for, else the one ``output``'s extension names (.bib, .json), else
+    text; a UsageError when the format asked for and the extension disagree."""
+    implied = _EXTENSIONS.get(output.suffix.casefold()) if output is not None else None
+    if asked is None:
+        return implied or CiteFormat.TEXT
+    if output is not None and implied is not None and implied is not asked:
+        raise UsageError(
+            f"{terms.format} {asked} contradicts the file name {output.name!r}, which says "
+            f"{implied}: leave out {terms.format} or give the file another extension"
+        )
+    return asked
+
+
 @dataclass(frozen=True, slots=True)
-class Kind:
+class EntryKind:
     """How citation formats name one kind of source."""
 
     bibtex: str  # the entry type
@@ -28,13 +55,13 @@ class Kind:
     csl: str  # the CSL item type
 
 
-_STATISTICS = Kind("dataset", "publisher", "dataset")
-_REPORT = Kind("report", "institution", "report")
-_ONLINE_PRESS = Kind("online", "organization", "webpage")
-_PRINTED_PRESS = Kind("misc", "organization", "document")
+_STATISTICS = EntryKind("dataset", "publisher", "dataset")
+_REPORT = EntryKind("report", "institution", "report")
+_ONLINE_PRESS = EntryKind("online", "organization", "webpage")
+_PRINTED_PRESS = EntryKind("misc", "organization", "document")
 
 
-def kind_of(source: Source) -> Kind:
+def kind_of(source: Source) -> EntryKind:
     if source.type is SourceType.STATISTICS:
         return _STATISTICS
     if source.type is SourceType.PRESS:
@@ -50,6 +77,8 @@ def cited_sources(dataset: Dataset, observations: Iterable[Observation]) -> tupl
 
 def sources_of(dataset: Dataset, where: Filter) -> tuple[Source, ...]:
     """The sources behind the observations ``where`` admits; NoDataError if it admits none."""
+    from ipstats.query import require, select
+
     found = select(dataset, where)
     require(found, "observations match these filters", dataset, where)
     return cited_sources(dataset, found)
@@ -158,6 +187,8 @@ def bibtex_entry(s: Source) -> str:
 
 
 def csl_json(sources: Iterable[Source]) -> str:
+    import json
+
     items = [csl_item(s) for s in sources]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 

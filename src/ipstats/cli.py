@@ -33,7 +33,6 @@ from ipstats._cli_options import (
     YearsOpt,
     complete_city,
 )
-from ipstats.cite import CiteFormat
 from ipstats.errors import UsageError
 from ipstats.formats import EXPORT, SCREEN, Format, choose, write_tables
 from ipstats.table import Table
@@ -479,19 +478,42 @@ def export(
         typer.echo(str(written), err=True)
 
 
+# The values of ipstats.cite.CiteFormat, named here so that no start imports ipstats.cite.
+CITE_FORMATS = ("text", "bibtex", "csl-json")
+
+
+def _cite_format(text: str) -> str:
+    if text not in CITE_FORMATS:
+        raise typer.BadParameter(f"{text!r} is not one of {', '.join(CITE_FORMATS)}")
+    return text
+
+
+def _complete_cite_format(incomplete: str) -> list[str]:
+    return [f for f in CITE_FORMATS if f.startswith(incomplete)]
+
+
 @app.command()
 def cite(
     ctx: typer.Context,
     fmt: Annotated[
-        CiteFormat,
-        typer.Option("--format", "-f", help="A reference list, BibTeX or CSL-JSON."),
-    ] = CiteFormat.TEXT,
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            parser=_cite_format,
+            metavar=f"<{'|'.join(CITE_FORMATS)}>",
+            autocompletion=_complete_cite_format,
+            help="A reference list (text), BibTeX or CSL-JSON; default: by the extension "
+            "of -o (.bib, .json), else text.",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
-            help="Write to this file (atomically) instead of stdout.",
+            help="Write to this file (atomically) instead of stdout ('-': stdout).",
             show_default=False,
         ),
     ] = None,
@@ -509,13 +531,16 @@ def cite(
     Example: ipstats cite --metric pct --format bibtex -o ipstats.bib
     """
     from ipstats.atomic import write_chunks
-    from ipstats.cite import render, sources_of
+    from ipstats.cite import CiteFormat, choose_format, render, sources_of
     from ipstats.query import where
 
+    if output == Path("-"):
+        output = None  # the usual name for stdout
+    chosen_format = choose_format(None if fmt is None else CiteFormat(fmt), output, _FLAGS)
     ds = state_of(ctx).dataset()
     chosen = where(ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS)
     found = sources_of(ds, chosen)
-    text = render(found, fmt)
+    text = render(found, chosen_format)
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
