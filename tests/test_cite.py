@@ -188,9 +188,10 @@ def test_bibtex_keeps_an_address_verbatim_but_never_unbalanced() -> None:
 
 
 def test_a_press_text_without_an_address_is_a_plain_entry() -> None:
-    printed = Source("paper", "T", "T", "P", "2024-05", ("en",), "", SourceType.PRESS)
-    ((kind, _),) = parse_bibtex(bibtex_entry(printed)).values()
+    printed = Source("paper", "T", "T", "P", "2024-05", (), "", SourceType.PRESS)
+    ((kind, fields),) = parse_bibtex(bibtex_entry(printed)).values()
     assert kind == "misc"
+    assert "language" not in fields and "url" not in fields
     (item,) = json.loads(render([printed], CiteFormat.CSL_JSON))
     assert item["type"] == "document"
     assert "URL" not in item and "accessed" not in item
@@ -271,6 +272,9 @@ def test_the_shipped_sources_are_cited_without_invented_dates() -> None:
     entries = parse_bibtex(out)
     assert len(entries) == 5
     assert all("urldate" not in fields for _, fields in entries.values())
+    white_paper = entries["sh-wp-2021"][1]
+    assert white_paper["origtitle"] == "{2021年上海知识产权白皮书}"
+    assert white_paper["language"] == "Chinese and English"
     code, out, _ = run("cite", "-f", "csl-json")
     assert all("accessed" not in item for item in json.loads(out))
 

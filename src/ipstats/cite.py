@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ipstats.errors import UsageError
 from ipstats.model import Dataset, Observation, Source, SourceType
+from ipstats.query import Filter, require, select
 from ipstats.terms import PLAIN, Terms
-
-if TYPE_CHECKING:
-    from ipstats.query import Filter
-
-# The command line imports this module at every start for CiteFormat, so what only a citation
-# needs (json, the query functions) is imported where it is used: startup time counts.
 
 
 class CiteFormat(StrEnum):
     TEXT = "text"  # a reference list, one line per source
-    BIBTEX = "bibtex"  # biblatex entries (date, urldate), which Zotero and JabRef import
-    CSL_JSON = "csl-json"  # an array of CSL items, as Zotero, Mendeley and Pandoc read them
+    BIBTEX = "bibtex"  # biblatex entries (date, urldate), as Zotero, JabRef and Pandoc read them
+    CSL_JSON = "csl-json"  # an array of CSL items, as Zotero and Pandoc read them
 
 
 # File extensions that say which format a file holds.
@@ -77,8 +73,6 @@ def cited_sources(dataset: Dataset, observations: Iterable[Observation]) -> tupl
 
 def sources_of(dataset: Dataset, where: Filter) -> tuple[Source, ...]:
     """The sources behind the observations ``where`` admits; NoDataError if it admits none."""
-    from ipstats.query import require, select
-
     found = select(dataset, where)
     require(found, "observations match these filters", dataset, where)
     return cited_sources(dataset, found)
@@ -171,8 +165,9 @@ def bibtex_entry(s: Source) -> str:
     if s.title != s.title_en:
         fields.append(("origtitle", f"{{{tex(s.title)}}}"))
     fields.append(("date", s.published))
-    languages = [_LANGUAGE_NAMES.get(code, code) for code in s.languages]
-    fields.append(("language", tex(" and ".join(languages))))
+    if s.languages:  # a list: biblatex prints "Chinese and English"
+        languages = [_LANGUAGE_NAMES.get(code, code) for code in s.languages]
+        fields.append(("language", tex(" and ".join(languages))))
     if s.url:
         fields.append(("url", s.url.translate(_URL_UNSAFE)))
     if s.retrieved:
@@ -187,8 +182,6 @@ def bibtex_entry(s: Source) -> str:
 
 
 def csl_json(sources: Iterable[Source]) -> str:
-    import json
-
     items = [csl_item(s) for s in sources]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
