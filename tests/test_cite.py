@@ -18,6 +18,7 @@ from ipstats.cite import (
     bibtex,
     bibtex_entry,
     choose_format,
+    cite,
     cited_sources,
     render,
     sources_of,
@@ -345,3 +346,19 @@ def test_a_failed_selection_leaves_the_output_file_alone(tmp_path: Path) -> None
         err
         == f"Error: cannot write {tmp_path / 'missing' / 'refs.txt'}: directory {tmp_path / 'missing'} does not exist\n"
     )
+
+
+def test_cite_writes_one_document_to_a_stream_or_a_file(cited: Dataset, tmp_path: Path) -> None:
+    import io
+
+    stream = io.StringIO()
+    assert cite(cited, Filter(cities=("beta",)), "bibtex", None, stream) == ""
+    assert list(parse_bibtex(stream.getvalue())) == ["news-2025"]
+    target = tmp_path / "refs.json"
+    said = cite(cited, Filter(), None, target, io.StringIO())
+    assert said == f"wrote 3 sources to {target}"
+    assert [item["id"] for item in json.loads(target.read_text(encoding="utf-8"))] == [
+        "news-2025",
+        "stats-2024",
+        "wp-2023",
+    ]

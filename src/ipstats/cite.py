@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from ipstats.atomic import write_chunks
 from ipstats.errors import UsageError
 from ipstats.model import Dataset, Observation, Source, SourceType
 from ipstats.query import Filter, require, select
@@ -76,6 +77,32 @@ def sources_of(dataset: Dataset, where: Filter) -> tuple[Source, ...]:
     found = select(dataset, where)
     require(found, "observations match these filters", dataset, where)
     return cited_sources(dataset, found)
+
+
+def cite(
+    dataset: Dataset,
+    where: Filter,
+    fmt: CiteFormat | str | None,
+    output: Path | None,
+    stream: TextIO,
+    terms: Terms = PLAIN,
+) -> str:
+    """Cite the sources behind the observations ``where`` admits, in ``fmt`` (None: by the
+    extension of ``output``), to ``output`` (replaced atomically) or else to ``stream``.
+
+    Returns what to tell the user about a file written ("wrote 3 sources to refs.bib"), or ""
+    after writing to ``stream``. Raises NoDataError for an empty selection and UsageError for
+    a format the file name contradicts, both before anything is written.
+    """
+    chosen = choose_format(None if fmt is None else CiteFormat(fmt), output, terms)
+    found = sources_of(dataset, where)
+    text = render(found, chosen)
+    if output is None:
+        stream.write(text)
+        stream.flush()
+        return ""
+    write_chunks(output, [text])
+    return f"wrote {len(found)} source{'' if len(found) == 1 else 's'} to {output}"
 
 
 def render(sources: Iterable[Source], fmt: CiteFormat) -> str:

@@ -530,23 +530,14 @@ def cite(
 
     Example: ipstats cite --metric pct --format bibtex -o ipstats.bib
     """
-    from ipstats.atomic import write_chunks
-    from ipstats.cite import CiteFormat, choose_format, render, sources_of
+    from ipstats.cite import cite as write
     from ipstats.query import where
 
-    if output == Path("-"):
-        output = None  # the usual name for stdout
-    chosen_format = choose_format(None if fmt is None else CiteFormat(fmt), output, _FLAGS)
     ds = state_of(ctx).dataset()
     chosen = where(ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS)
-    found = sources_of(ds, chosen)
-    text = render(found, chosen_format)
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    write_chunks(output, [text])
-    typer.echo(f"wrote {len(found)} source{'' if len(found) == 1 else 's'} to {output}", err=True)
+    said = write(ds, chosen, fmt, None if output == Path("-") else output, sys.stdout, _FLAGS)
+    if said:
+        typer.echo(said, err=True)
 
 
 cache_app = typer.Typer(
