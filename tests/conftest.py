@@ -131,3 +131,66 @@ def _plain_environment(monkeypatch: pytest.MonkeyPatch, session_cache_dir: Path)
     monkeypatch.setenv("IPSTATS_CACHE_DIR", str(session_cache_dir))
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+# A schema-version-2 dataset whose sources have addresses, kinds and retrieval dates and whose
+# observations record the figure as printed; its texts hold what citations must escape.
+CITED = """\
+schema_version: 2
+sources:
+  - id: stats-2024
+    title: "2024年甲市统计年鉴"
+    title_en: "Alpha Statistical Yearbook 2024 {tables} & 100% data"
+    publisher: Alpha Bureau of Statistics & Survey
+    published: "2024-09-15"
+    languages: [zh]
+    url: https://stats.example.org/yearbook/2024?lang=zh&part=1
+    type: statistics
+    retrieved: "2025-03-02"
+  - id: wp-2023
+    title: Alpha White Paper 2023
+    title_en: Alpha White Paper 2023
+    publisher: Alpha IP Office
+    published: "2024-04"
+    languages: [en]
+  - id: news-2025
+    title: "Beta widgets up_10% on #1 day"
+    title_en: "Beta widgets up_10% on #1 day"
+    publisher: Beta Daily
+    published: "2025"
+    languages: [en]
+    url: https://news.example.com/beta/widgets
+    type: press
+    retrieved: "2025-06-30"
+cities:
+  - {id: alpha, name: Alpha, name_zh: 甲城, aliases: [al], kind: city}
+  - {id: beta, name: Beta, name_zh: 乙城, kind: city}
+indicators:
+  - id: widgets_granted
+    name: Widgets granted
+    category: creation
+    unit: count
+    measure: flow
+    description: Widgets granted during the year.
+  - id: widget_share
+    name: Widget share
+    category: protection
+    unit: percent
+    measure: rate
+    description: Share of widget cases among all cases.
+observations:
+  - {indicator: widgets_granted, city: alpha, year: 2023, value: 179300, printed: 17.93万, qualifier: exact, period: year, source: stats-2024, locator: Table 3}
+  - {indicator: widgets_granted, city: alpha, year: 2022, value: 6822, printed: "6,822", qualifier: exact, period: year, source: wp-2023, locator: Part 1}
+  - {indicator: widget_share, city: alpha, year: 2023, value: 34.8, printed: 34.8 percent, qualifier: exact, period: year, source: wp-2023, locator: Part 2}
+  - {indicator: widgets_granted, city: beta, year: 2024, value: 3000, printed: 3000余, qualifier: more_than, period: year, source: news-2025, locator: Paragraph 2}
+"""
+
+
+@pytest.fixture
+def cited_path(write_dataset: Callable[[str], Path]) -> Path:
+    return write_dataset(CITED, "cited.yaml")
+
+
+@pytest.fixture
+def cited(cited_path: Path) -> Dataset:
+    return load(cited_path).dataset

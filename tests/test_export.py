@@ -7,7 +7,9 @@ import io
 import json
 import shutil
 import sqlite3
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,6 +40,8 @@ def test_long_table_columns(tiny: Dataset) -> None:
         "source",
         "locator",
         "note",
+        "printed",
+        "source_url",
     ]
     assert len(table.rows) == len(tiny.observations)
 
@@ -61,6 +65,8 @@ def test_long_table_rows_carry_what_a_citation_needs(tiny: Dataset) -> None:
             "source": "src-b",
             "locator": "Part 6",
             "note": None,
+            "printed": None,
+            "source_url": None,
         }
     ]
     stated = long_table(tiny, Filter(cities=("alpha",), indicators=("widgets_granted",)))
@@ -316,3 +322,153 @@ def test_an_unfiltered_export_says_all_observations(fmt: str, tmp_path: Path) ->
             finally:
                 connection.close()
             assert meta["observations"] == said, meta
+
+
+# ------------------------------------------------------------------ the figure as printed, the address
+
+# What each observation of the `cited` dataset should carry: (city, year, indicator) ->
+# (printed, source_url).
+_PROVENANCE = {
+    ("alpha", 2023, "widgets_granted"): (
+        "17.93万",
+        "https://stats.example.org/yearbook/2024?lang=zh&part=1",
+    ),
+    ("alpha", 2022, "widgets_granted"): ("6,822", None),
+    ("alpha", 2023, "widget_share"): ("34.8 percent", None),
+    ("beta", 2024, "widgets_granted"): ("3000余", "https://news.example.com/beta/widgets"),
+}
+
+
+def _cli(data: Path, *args: str) -> str:
+    from typer.testing import CliRunner
+
+    from ipstats.cli import app
+
+    result = CliRunner().invoke(app, ["--data", str(data), *args])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr in ("", f"wrote 4 observations to {args[-1]}\n")
+    return result.stdout
+
+
+def _provenance(
+    records: Sequence[Mapping[str, Any]], blank: object
+) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    return {
+        (r["city"], int(str(r["year"])), r["indicator"]): (
+            r["printed"],
+            None if r["source_url"] == blank else r["source_url"],
+        )
+        for r in records
+    }
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_delimited_exports_end_with_printed_and_source_url(cited_path: Path, fmt: str) -> None:
+    import csv
+
+    text = _cli(cited_path, "export", "--format", fmt)
+    rows = list(
+        csv.DictReader(io.StringIO(text, newline=""), delimiter="," if fmt == "csv" else "\t")
+    )
+    assert list(rows[0])[-2:] == ["printed", "source_url"]
+    assert _provenance(rows, "") == _PROVENANCE
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "yaml"])
+def test_structured_exports_carry_printed_and_source_url(cited_path: Path, fmt: str) -> None:
+    import yaml
+
+    text = _cli(cited_path, "export", "--format", fmt)
+    if fmt == "json":
+        records = json.loads(text)
+    elif fmt == "jsonl":
+        records = [json.loads(line) for line in text.splitlines()]
+    else:
+        records = yaml.safe_load(text)
+    assert _provenance(records, None) == _PROVENANCE
+
+
+def test_a_version_1_file_exports_null_printed_and_source_url(tiny_path: Path) -> None:
+    records = json.loads(_cli(tiny_path, "export", "--format", "json"))
+    assert {(r["printed"], r["source_url"]) for r in records} == {(None, None)}
+
+
+def test_sqlite_keeps_printed_per_observation_and_the_address_per_source(
+    cited_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "cited.db"
+    _cli(cited_path, "export", "--format", "sqlite", "-o", str(target))
+    with contextlib.closing(sqlite3.connect(target)) as db:
+        rows = db.execute(
+            "SELECT o.city, o.year, o.indicator, o.printed, s.url"
+            " FROM observations AS o JOIN sources AS s ON s.id = o.source"
+        ).fetchall()
+        sources = db.execute("SELECT id, url, type, retrieved FROM sources ORDER BY id").fetchall()
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+    assert {(c, y, i): (p, u) for c, y, i, p, u in rows} == _PROVENANCE
+    assert sources == [
+        ("news-2025", "https://news.example.com/beta/widgets", "press", "2025-06-30"),
+        (
+            "stats-2024",
+            "https://stats.example.org/yearbook/2024?lang=zh&part=1",
+            "statistics",
+            "2025-03-02",
+        ),
+        ("wp-2023", None, "report", None),
+    ]
+    assert version == 2
+
+
+def test_data_package_keeps_printed_per_observation_and_the_address_per_source(
+    cited_path: Path, tmp_path: Path
+) -> None:
+    import csv
+
+    target = tmp_path / "pkg"
+    _cli(cited_path, "export", "--format", "datapackage", "-o", str(target))
+    descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with (target / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    urls = {s["id"]: s["url"] for s in rows("sources")}
+    observations = rows("observations")
+    assert "source_url" not in observations[0]
+    assert (
+        _provenance([{**o, "source_url": urls[o["source"]]} for o in observations], "")
+        == _PROVENANCE
+    )
+    assert {s["id"]: (s["type"], s["retrieved"]) for s in rows("sources")} == {
+        "stats-2024": ("statistics", "2025-03-02"),
+        "wp-2023": ("report", ""),
+        "news-2025": ("press", "2025-06-30"),
+    }
+    (resource,) = [r for r in descriptor["resources"] if r["name"] == "sources"]
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    assert (fields["url"]["format"], fields["retrieved"]["type"]) == ("uri", "date")
+    assert fields["type"]["constraints"]["enum"] == ["statistics", "report", "press"]
+    assert {s.get("path") for s in descriptor["sources"]} == {
+        "https://stats.example.org/yearbook/2024?lang=zh&part=1",
+        "https://news.example.com/beta/widgets",
+        None,
+    }
+
+
+def test_show_gives_printed_and_source_url(cited_path: Path) -> None:
+    lines = _cli(cited_path, "show", "widgets_granted", "--format", "jsonl").splitlines()
+    observations = [r for r in map(json.loads, lines) if "printed" in r]
+    assert _provenance(observations, None) == {
+        k: v for k, v in _PROVENANCE.items() if k[2] == "widgets_granted"
+    }
+
+
+def test_show_on_a_terminal_shows_printed_and_the_address(
+    cited_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ipstats import cli
+
+    monkeypatch.setattr(cli, "_is_terminal", lambda: True)
+    text = _cli(cited_path, "show", "widgets_granted")
+    assert "17.93万" in text and "3000余" in text
+    assert "https://news.example.com/beta/widgets" in text

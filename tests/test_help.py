@@ -12,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from ipstats.cli import app
+from ipstats.cli import CITE_FORMATS, app
 from ipstats.datafile import default_path
 from ipstats.formats import EXPORT, SCREEN
 from ipstats.model import Category
@@ -54,8 +54,11 @@ def test_help_has_no_type_placeholders_and_whole_choice_lists(path: tuple[str, .
     assert max(map(len, text.splitlines())) <= 80
     words = set(text.replace(",", " ").replace(".", " ").replace(";", " ").split())
     if "--format" in text:
-        offered = EXPORT if path == ("export",) else SCREEN
-        assert {f.value for f in offered} <= words, path
+        offered = {
+            ("export",): [f.value for f in EXPORT],
+            ("cite",): list(CITE_FORMATS),
+        }.get(path, [f.value for f in SCREEN])
+        assert set(offered) <= words, path
     if "--category" in text:
         assert {c.value for c in Category} <= words, path
 

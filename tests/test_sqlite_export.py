@@ -55,9 +55,10 @@ def test_row_counts_equal_the_dataset(db: sqlite3.Connection, tiny: Dataset) -> 
 
 def test_observation_columns_follow_the_shared_field_order(db: sqlite3.Connection) -> None:
     columns = [row[1] for row in db.execute("PRAGMA table_info(observations)")]
-    assert columns == ["id", *fields_except("unit")]
+    assert columns == ["id", *fields_except("unit", "source_url")]
     view = [row[1] for row in db.execute("PRAGMA table_info(observations_with_unit)")]
-    assert view == ["id", *FIELDS]
+    assert view == ["id", *fields_except("source_url")]
+    assert "source_url" in FIELDS  # the address stands once, in sources.url
 
 
 def test_known_value_is_a_raw_integer(db: sqlite3.Connection) -> None:
@@ -129,6 +130,9 @@ def test_reference_tables_hold_the_dataset(db: sqlite3.Connection) -> None:
         "Office A",
         "2024-04",
         "zh,en",
+        None,
+        "report",
+        None,
     )
     assert db.execute("SELECT * FROM cities WHERE id = 'alpha'").fetchone() == (
         "alpha",

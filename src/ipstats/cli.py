@@ -181,8 +181,8 @@ def _emit(
             console.print(chart())
         return
     # Markdown is for people: the tables a terminal shows, not the machine records.
-    shown = human if chosen is Format.MARKDOWN and human is not None else tables
-    write_tables(sys.stdout, shown, chosen, sanitize)
+    written = human if chosen is Format.MARKDOWN and human is not None else tables
+    write_tables(sys.stdout, written, chosen, sanitize)
 
 
 def _draw_compare(result: Any) -> Any:
@@ -622,6 +622,71 @@ def export(
     )
     if written is not None:
         typer.echo(str(written), err=True)
+
+
+# The values of ipstats.cite.CiteFormat, named here so that no start imports ipstats.cite.
+CITE_FORMATS = ("text", "bibtex", "csl-json")
+
+
+def _cite_format(text: str) -> str:
+    if text not in CITE_FORMATS:
+        raise typer.BadParameter(f"{text!r} is not one of {', '.join(CITE_FORMATS)}")
+    return text
+
+
+def _complete_cite_format(incomplete: str) -> list[str]:
+    return [f for f in CITE_FORMATS if f.startswith(incomplete)]
+
+
+@app.command()
+def cite(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            parser=_cite_format,
+            metavar="FORMAT",
+            autocompletion=_complete_cite_format,
+            help=f"{', '.join(CITE_FORMATS)}: a reference list, BibTeX or CSL-JSON; default: "
+            "by the extension of -o (.bib, .json), else text.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to this file (atomically) instead of stdout ('-': stdout).",
+            show_default=False,
+        ),
+    ] = None,
+    city: CityOpt = None,
+    metric: MetricsOpt = None,
+    year: YearsOpt = None,
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
+    category: CategoryOpt = None,
+) -> None:
+    """The sources of the figures export would give, as a reference list, BibTeX or CSL-JSON.
+
+    Examples:
+
+    ipstats cite --city shenzhen
+
+    ipstats cite --metric pct --format bibtex -o ipstats.bib
+    """
+    from ipstats.cite import cite as write
+    from ipstats.query import where
+
+    ds = state_of(ctx).dataset()
+    chosen = where(ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS)
+    said = write(ds, chosen, fmt, None if output == Path("-") else output, sys.stdout, _FLAGS)
+    if said:
+        typer.echo(said, err=True)
 
 
 cache_app = typer.Typer(

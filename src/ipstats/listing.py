@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 # A terminal shows the as_of date within the period ("as_of 2025-04-21"); machine formats have
 # the period and the date apart, as the SQLite and Data Package exports do.
 OBSERVATION_HIDDEN = frozenset({"reported_yoy_kind", "reported_yoy_qualifier", "as_of"})
+# A listing on a terminal leaves out the figure as printed and the source's address, which
+# `show` and every machine format give.
+_LISTING_HIDDEN = OBSERVATION_HIDDEN | {"printed", "source_url"}
 
 _OBSERVATION_COLUMN = {
     c.key: c
@@ -55,6 +58,8 @@ _OBSERVATION_COLUMN = {
         Column("source", "Source"),
         Column("locator", "Locator"),
         Column("note", "Note"),
+        Column("printed", "Printed"),
+        Column("source_url", "Source URL"),
     )
 }
 OBSERVATION_COLUMNS = tuple(_OBSERVATION_COLUMN[key] for key in fields_except())
@@ -64,16 +69,28 @@ def observations_table(dataset: Dataset, where: Filter) -> Table:
     """One row per observation the filter admits, with every field a reader needs to cite it."""
     found = select(dataset, where)
     require(found, "observations match these filters", dataset, where)
-    return _observations(dataset, found, "Observations")
+    return _observations(dataset, found, "Observations", _LISTING_HIDDEN)
 
 
-def _observations(dataset: Dataset, found: Sequence[Observation], title: str) -> Table:
+def _observations(
+    dataset: Dataset,
+    found: Sequence[Observation],
+    title: str,
+    hidden: frozenset[str] = OBSERVATION_HIDDEN,
+) -> Table:
     return Table(
         title=title,
         columns=OBSERVATION_COLUMNS,
-        rows=tuple(observation_row(o, dataset.indicator(o.indicator).unit.value) for o in found),
+        rows=tuple(
+            observation_row(
+                o,
+                dataset.indicator(o.indicator).unit.value,
+                source_url=dataset.source(o.source).url,
+            )
+            for o in found
+        ),
         sources=source_lines(dataset, (o.source for o in found)),
-        hidden=OBSERVATION_HIDDEN,
+        hidden=hidden,
     )
 
 

@@ -26,6 +26,8 @@ FIELDS = (
     "source",
     "locator",
     "note",
+    "printed",
+    "source_url",
 )
 
 
@@ -37,9 +39,10 @@ def fields_except(*left_out: str) -> tuple[str, ...]:
     return tuple(name for name in FIELDS if name not in left_out)
 
 
-def observation_row(o: Observation, unit: str) -> dict[str, Any]:
+def observation_row(o: Observation, unit: str, *, source_url: str = "") -> dict[str, Any]:
     """Every field of FIELDS for ``o`` as a raw value, None where the observation has none;
-    ``unit`` is the unit of the observation's indicator."""
+    ``unit`` is the unit of the observation's indicator and ``source_url`` the web address of
+    its source (empty: it has none)."""
     yoy = o.yoy
     return {
         "city": o.city,
@@ -57,6 +60,8 @@ def observation_row(o: Observation, unit: str) -> dict[str, Any]:
         "source": o.source,
         "locator": o.locator,
         "note": o.note or None,
+        "printed": o.printed or None,
+        "source_url": source_url or None,
     }
 
 
@@ -65,7 +70,9 @@ def numbered_values(
 ) -> Iterator[tuple[Any, ...]]:
     """Each observation's values of the fields ``names``, after its number counting from 1."""
     for number, o in enumerate(observations, start=1):
-        row = observation_row(o, dataset.indicator(o.indicator).unit.value)
+        row = observation_row(
+            o, dataset.indicator(o.indicator).unit.value, source_url=dataset.source(o.source).url
+        )
         yield (number, *(row[name] for name in names))
 
 
