@@ -52,7 +52,9 @@ def test_help_has_no_type_placeholders_and_whole_choice_lists(path: tuple[str, .
     for placeholder in ("<str>", "<bool>", "<list", "<path>", "<int>", "<table|", "<csv|"):
         assert placeholder not in text, (path, placeholder)
     assert max(map(len, text.splitlines())) <= 80
-    words = set(text.replace(",", " ").replace(".", " ").replace(";", " ").split())
+    words = set(
+        text.replace(",", " ").replace(".", " ").replace(";", " ").replace(":", " ").split()
+    )
     if "--format" in text:
         offered = {
             ("export",): [f.value for f in EXPORT],
