@@ -35,6 +35,7 @@ from ipstats._cli_options import (
 )
 from ipstats.errors import UsageError
 from ipstats.formats import EXPORT, SCREEN, Format, choose, write_tables
+from ipstats.model import CityKind
 from ipstats.table import Table
 from ipstats.terms import Terms
 
@@ -215,17 +216,28 @@ def validate(
 @list_app.command("cities")
 def list_cities(
     ctx: typer.Context,
+    kind: Annotated[
+        CityKind | None,
+        typer.Option(
+            "--kind",
+            help="Only places of this kind; province means every province-level division "
+            "(provinces, autonomous regions and municipalities), as CNIPA lists them.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOpt = None,
     expanded: ExpandedOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """List the cities (and countries, clusters) with their names and aliases.
+    """List the places (country, provinces, municipalities, regions, cities) with their
+    kind and the place each is part of.
 
-    Example: ipstats list cities
+    Example: ipstats list cities --kind city
     """
     from ipstats.listing import cities_table
 
-    _emit(ctx, [cities_table(state_of(ctx).dataset())], fmt, expanded=expanded, quiet=quiet)
+    table = cities_table(state_of(ctx).dataset(), kind)
+    _emit(ctx, [table], fmt, expanded=expanded, quiet=quiet)
 
 
 @list_app.command("indicators")
@@ -243,11 +255,13 @@ def list_indicators(
 
     Example: ipstats list indicators --category creation --search patent
     """
+    from ipstats import resolve
     from ipstats.listing import indicators_table
     from ipstats.query import where
 
     ds = state_of(ctx).dataset()
     chosen = where(ds, city or (), category=category, search=search, terms=_FLAGS)
+    _said(resolve.notes(ds, city or ()))
     _emit(ctx, [indicators_table(ds, chosen)], fmt, expanded=expanded, quiet=quiet)
 
 
@@ -286,11 +300,13 @@ def list_observations(
 
     Example: ipstats list observations --city shanghai --metric pct
     """
+    from ipstats import resolve
     from ipstats.listing import observations_table
     from ipstats.query import where
 
     ds = state_of(ctx).dataset()
     chosen = where(ds, city or (), metric, year, year_from, year_to, category, search, _FLAGS)
+    _said(resolve.notes(ds, city or ()))
     _emit(
         ctx,
         [observations_table(ds, chosen)],
@@ -319,9 +335,12 @@ def show(
 
     Example: ipstats show pct
     """
+    from ipstats import resolve
     from ipstats.listing import show as details
 
-    tables = details(state_of(ctx).dataset(), name)
+    ds = state_of(ctx).dataset()
+    tables = details(ds, name)
+    _said(resolve.notes(ds, [name]))
     _emit(ctx, tables, fmt, expanded=expanded, quiet=quiet, whole=True)
 
 
@@ -358,6 +377,7 @@ def compare(
         raise UsageError("--chart needs --metric: a chart shows one metric")
     ds = state_of(ctx).dataset()
     found, indicator = resolve.cities(ds, cities), resolve.indicator_if_named(ds, metric)
+    _said(resolve.notes(ds, cities))
     result = side_by_side(ds, found, indicator, year, _FLAGS, year_from, year_to, category, scope)
     picture = partial(_draw_compare, result) if chart else None
     _emit(ctx, [result.to_table()], fmt, chart=picture, expanded=expanded, quiet=quiet)
@@ -394,6 +414,7 @@ def growth(
 
     ds = state_of(ctx).dataset()
     found, chosen = resolve.cities(ds, cities), resolve.indicators(ds, metric)
+    _said(resolve.notes(ds, cities))
     result = compute(ds, found, chosen, year_from, year_to, not no_implied, _FLAGS, scope)
     picture = partial(_draw_growth, result) if chart else None
     human = result.series_tables()
