@@ -223,7 +223,7 @@ def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
             {"field": "kind", "value": city.kind.value},
             {"field": "part of", "value": _place(dataset, city.parent) if city.parent else None},
             *(
-                {"field": "also", "value": f"{', '.join(n.names)}: also {n.also}"}
+                {"field": "shared names", "value": f"{', '.join(n.names)}: also {n.also}"}
                 for n in city.shared
             ),
         ),

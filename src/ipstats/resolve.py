@@ -186,9 +186,13 @@ def _indicator_names(dataset: Dataset) -> list[str]:
 
 
 def known_cities(dataset: Dataset) -> str:
-    """The first few city ids, to show what a valid name looks like."""
+    """The city ids, to show what a valid name looks like; of many, the first few and how
+    many more there are."""
     items = dataset.cities
-    return ", ".join(c.id for c in items[:10]) + (", ..." if len(items) > 10 else "")
+    if len(items) <= 10:
+        return ", ".join(c.id for c in items)
+    first = ", ".join(c.id for c in items[:5])
+    return f"{first} and {len(items) - 5} more; `ipstats list cities` lists them"
 
 
 def quote_input(name: str) -> str:
