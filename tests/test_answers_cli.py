@@ -134,9 +134,11 @@ def test_a_running_total_is_shown_with_its_period() -> None:
     out, _ = table("compare", "sh", "sz", "-m", "data_ip_registration_certificates")
     assert "Shanghai: to 2025-04-21, running total" in out
     rows, _ = records("compare", "sh", "sz", "-m", "data_ip_registration_certificates")
-    assert [(r["year"], r["shanghai_period"], r["difference"]) for r in rows] == [
-        ("2024", "", ""),
-        ("2025", "cumulative 2025-04-21", ""),
+    assert [
+        (r["year"], r["shanghai_period"], r["shanghai_as_of"], r["difference"]) for r in rows
+    ] == [
+        ("2024", "", "", ""),
+        ("2025", "cumulative", "2025-04-21", ""),
     ]
 
 
@@ -276,7 +278,7 @@ def test_one_year_cannot_be_combined_with_a_span() -> None:
 def test_show_lists_each_series_of_a_city_apart() -> None:
     code, out, err = run("show", "shanghai", "--format", "csv")
     assert code == 0, err
-    held = list(csv.DictReader(io.StringIO(out.split("\n\n")[1])))
+    held = list(csv.DictReader(io.StringIO(out)))  # one document: the series the city has
 
     def series_of(indicator: str) -> list[tuple[str, str]]:
         return [(r["series"], r["years"]) for r in held if r["indicator"] == indicator]

@@ -62,7 +62,7 @@ def test_unknown_city_is_a_usage_error_with_suggestion() -> None:
     code, out, err = run("compare", "shanghai", "shenzen", "--metric", "pct")
     assert code == 2
     assert out == ""
-    assert err.startswith("Error: unknown city 'shenzen'; did you mean: shenzhen?")
+    assert err.startswith("Error: unknown city 'shenzen'; did you mean: shenzhen,")
     assert err.count("\n") == 1
 
 

@@ -36,7 +36,7 @@ from ipstats._cli_options import (
 )
 from ipstats.errors import UsageError
 from ipstats.formats import EXPORT, SCREEN, Format, choose, write_tables
-from ipstats.model import PlaceLevel
+from ipstats.model import CityKind, PlaceLevel
 from ipstats.table import Table
 from ipstats.terms import Terms
 
@@ -234,21 +234,32 @@ def validate(
 @list_app.command("cities")
 def list_cities(
     ctx: typer.Context,
+    kind: Annotated[
+        CityKind | None,
+        typer.Option(
+            "--kind",
+            help="Only places of this kind; province means every province-level division "
+            "(provinces, autonomous regions and municipalities), as CNIPA lists them.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOpt = None,
     expanded: ExpandedOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """List the cities (and countries, clusters) with their names and aliases.
+    """List the places (country, provinces, municipalities, regions, cities) with their
+    kind and the place each is part of.
 
     Examples:
 
     ipstats list cities
 
-    ipstats list cities --format csv
+    ipstats list cities --kind city --format csv
     """
     from ipstats.listing import cities_table
 
-    _emit(ctx, [cities_table(state_of(ctx).dataset())], fmt, expanded=expanded, quiet=quiet)
+    table = cities_table(state_of(ctx).dataset(), kind)
+    _emit(ctx, [table], fmt, expanded=expanded, quiet=quiet)
 
 
 @list_app.command("indicators")
@@ -271,11 +282,13 @@ def list_indicators(
     ipstats list indicators --city shenzhen
 
     """
+    from ipstats import resolve
     from ipstats.listing import indicators_table
     from ipstats.query import where
 
     ds = state_of(ctx).dataset()
     chosen = where(ds, city or (), category=category, search=search, terms=_FLAGS)
+    _said(resolve.notes(ds, city or ()))
     _emit(ctx, [indicators_table(ds, chosen)], fmt, expanded=expanded, quiet=quiet)
 
 
@@ -322,11 +335,13 @@ def list_observations(
 
     ipstats list observations --search trademark --year 2023 --format csv
     """
+    from ipstats import resolve
     from ipstats.listing import observations_table
     from ipstats.query import where
 
     ds = state_of(ctx).dataset()
     chosen = where(ds, city or (), metric, year, year_from, year_to, category, search, _FLAGS)
+    _said(resolve.notes(ds, city or ()))
     _emit(
         ctx,
         [observations_table(ds, chosen)],
@@ -360,16 +375,19 @@ def show(
 
     ipstats show shanghai --format json
     """
+    from ipstats import resolve
     from ipstats.listing import show as details
 
+    ds = state_of(ctx).dataset()
+    _said(resolve.notes(ds, [name]))
     chosen = _screen_format(fmt)
     if chosen in (Format.JSON, Format.YAML):
         from ipstats.formats import write_document
         from ipstats.listing import show_document
 
-        write_document(sys.stdout, show_document(state_of(ctx).dataset(), name), chosen)
+        write_document(sys.stdout, show_document(ds, name), chosen)
         return
-    tables: tuple[Table, ...] = details(state_of(ctx).dataset(), name)
+    tables: tuple[Table, ...] = details(ds, name)
     if chosen in (Format.CSV, Format.TSV, Format.JSONL):
         tables = tables[1:]  # one table per document: the rows; JSON and YAML hold the record too
     _emit(ctx, tables, chosen, expanded=expanded, quiet=quiet, whole=True)
@@ -413,6 +431,7 @@ def compare(
         raise UsageError("--chart needs --metric: a chart shows one metric")
     ds = state_of(ctx).dataset()
     found, indicator = resolve.cities(ds, cities), resolve.indicator_if_named(ds, metric)
+    _said(resolve.notes(ds, cities))
     result = side_by_side(ds, found, indicator, year, _FLAGS, year_from, year_to, category, scope)
     picture = partial(_draw_compare, result) if chart else None
     _emit(ctx, [result.to_table()], fmt, chart=picture, expanded=expanded, quiet=quiet)
@@ -456,6 +475,7 @@ def growth(
 
     ds = state_of(ctx).dataset()
     found, chosen = resolve.cities(ds, cities), resolve.indicators(ds, metric)
+    _said(resolve.notes(ds, cities))
     result = compute(ds, found, chosen, year_from, year_to, not no_implied, _FLAGS, scope)
     picture = partial(_draw_growth, result) if chart else None
     human = result.series_tables()

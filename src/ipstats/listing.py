@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ipstats import resolve
 from ipstats.errors import NoDataError
-from ipstats.model import City, Dataset, Indicator, Observation
+from ipstats.model import PROVINCE_LEVEL, City, CityKind, Dataset, Indicator, Observation
 from ipstats.query import (
     Filter,
     SeriesKey,
@@ -94,12 +94,22 @@ def _observations(
     )
 
 
-def cities_table(dataset: Dataset) -> Table:
+def cities_table(dataset: Dataset, kind: CityKind | None = None) -> Table:
+    """Every place, or those of one kind (``province``: every province-level division, as
+    CNIPA's tables list them, municipalities included), with what the dataset holds for it.
+
+    A terminal shows ids, kinds and what each place is part of; the English names and the
+    aliases, which would not fit 80 columns beside them, are in the machine formats and in
+    ``show``."""
     years: dict[str, set[int]] = {}
     counts: dict[str, int] = {}
     for (city_id, year), count in dataset.tally("city", "year").items():
         years.setdefault(city_id, set()).add(year)
         counts[city_id] = counts.get(city_id, 0) + count
+    kinds = None if kind is None else PROVINCE_LEVEL if kind is CityKind.PROVINCE else {kind}
+    chosen = [c for c in dataset.cities if kinds is None or c.kind in kinds]
+    if not chosen and kind is not None:
+        raise NoDataError(f"no place of kind {kind.value}; `ipstats list cities` shows them all")
     rows = tuple(
         {
             "id": c.id,
@@ -107,10 +117,12 @@ def cities_table(dataset: Dataset) -> Table:
             "name_zh": c.name_zh,
             "aliases": c.aliases,
             "kind": c.kind.value,
+            "parent": c.parent or None,
+            "parent_name": dataset.city(c.parent).name if c.parent else None,
             "observations": counts.get(c.id, 0),
             "years": years_text(years.get(c.id, ())),
         }
-        for c in dataset.cities
+        for c in chosen
     )
     columns = (
         Column("id", "Id"),
@@ -118,10 +130,18 @@ def cities_table(dataset: Dataset) -> Table:
         Column("name_zh", "Chinese"),
         Column("aliases", "Aliases"),
         Column("kind", "Kind"),
-        Column("observations", "Observations", Kind.INTEGER),
+        Column("parent", "Parent"),
+        Column("parent_name", "Part of"),
+        Column("observations", "Obs.", Kind.INTEGER),
         Column("years", "Years"),
     )
-    return Table("Cities", columns, rows)
+    return Table(
+        "Places" if kind is None else f"Places of kind {kind.value}",
+        columns,
+        rows,
+        footnotes=("names and aliases each place answers to: `ipstats show PLACE`",),
+        hidden=frozenset({"name", "aliases", "parent"}),
+    )
 
 
 def indicators_table(dataset: Dataset, where: Filter) -> Table:
@@ -217,6 +237,11 @@ def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
             {"field": "name_zh", "value": city.name_zh},
             {"field": "aliases", "value": city.aliases},
             {"field": "kind", "value": city.kind.value},
+            {"field": "part of", "value": _place(dataset, city.parent) if city.parent else None},
+            *(
+                {"field": "shared names", "value": f"{', '.join(n.names)}: also {n.also}"}
+                for n in city.shared
+            ),
         ),
     )
     by_series: dict[tuple[str, SeriesKey], list[Observation]] = {}
@@ -246,6 +271,11 @@ def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
         rows=rows,
     )
     return about, held
+
+
+def _place(dataset: Dataset, city_id: str) -> str:
+    place = dataset.city(city_id)
+    return f"{place.name} ({place.id})"
 
 
 def _held_order(item: tuple[tuple[str, SeriesKey], list[Observation]]) -> tuple[str, int, str]:

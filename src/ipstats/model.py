@@ -170,6 +170,16 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class SharedName:
+    """Names a place answers to that also denote another place, which a user may have meant
+    (吉林 is the province here, and also Jilin city): resolving one of them says so."""
+
+    names: tuple[str, ...]  # some of the place's own names
+    also: str  # the other place, as a reader knows it: "Jilin city (吉林市)"
+    city: str = ""  # that other place's id, when it is in the dataset too
+
+
+@dataclass(frozen=True, slots=True)
 class City:
     id: str
     name: str
@@ -177,6 +187,7 @@ class City:
     aliases: tuple[str, ...]
     kind: CityKind
     parent: str = ""  # the id of the place this one is part of: a city's province, China
+    shared: tuple[SharedName, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
