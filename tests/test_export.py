@@ -34,6 +34,7 @@ def test_long_table_columns(tiny: Dataset) -> None:
         "reported_yoy_qualifier",
         "scope",
         "source",
+        "primary",
         "locator",
         "note",
     ]
@@ -56,6 +57,7 @@ def test_long_table_rows_carry_what_a_citation_needs(tiny: Dataset) -> None:
             "reported_yoy_qualifier": None,
             "scope": None,
             "source": "src-b",
+            "primary": True,
             "locator": "Part 6",
             "note": None,
         }

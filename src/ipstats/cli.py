@@ -28,6 +28,7 @@ from ipstats._cli_options import (
     QuietOpt,
     ScopeOpt,
     SearchOpt,
+    SourceOpt,
     ToOpt,
     YearOpt,
     YearsOpt,
@@ -277,6 +278,7 @@ def list_observations(
     year_to: ToOpt = None,
     category: CategoryOpt = None,
     search: SearchOpt = None,
+    source: SourceOpt = None,
     fmt: FormatOpt = None,
     no_sanitize: NoSanitizeOpt = False,
     expanded: ExpandedOpt = False,
@@ -290,7 +292,9 @@ def list_observations(
     from ipstats.query import where
 
     ds = state_of(ctx).dataset()
-    chosen = where(ds, city or (), metric, year, year_from, year_to, category, search, _FLAGS)
+    chosen = where(
+        ds, city or (), metric, year, year_from, year_to, category, search, _FLAGS, source
+    )
     _emit(
         ctx,
         [observations_table(ds, chosen)],
@@ -311,6 +315,7 @@ def show(
             "(id, name, alias)."
         ),
     ],
+    source: SourceOpt = None,
     fmt: FormatOpt = None,
     expanded: ExpandedOpt = False,
     quiet: QuietOpt = False,
@@ -320,8 +325,10 @@ def show(
     Example: ipstats show pct
     """
     from ipstats.listing import show as details
+    from ipstats.query import sources_named
 
-    tables = details(state_of(ctx).dataset(), name)
+    ds = state_of(ctx).dataset()
+    tables = details(ds, name, sources_named(ds, source))
     _emit(ctx, tables, fmt, expanded=expanded, quiet=quiet, whole=True)
 
 
@@ -342,6 +349,7 @@ def compare(
     year_to: ToOpt = None,
     category: CategoryOpt = None,
     scope: ScopeOpt = None,
+    source: SourceOpt = None,
     fmt: FormatOpt = None,
     chart: ChartOpt = False,
     expanded: ExpandedOpt = False,
@@ -358,7 +366,9 @@ def compare(
         raise UsageError("--chart needs --metric: a chart shows one metric")
     ds = state_of(ctx).dataset()
     found, indicator = resolve.cities(ds, cities), resolve.indicator_if_named(ds, metric)
-    result = side_by_side(ds, found, indicator, year, _FLAGS, year_from, year_to, category, scope)
+    result = side_by_side(
+        ds, found, indicator, year, _FLAGS, year_from, year_to, category, scope, source
+    )
     picture = partial(_draw_compare, result) if chart else None
     _emit(ctx, [result.to_table()], fmt, chart=picture, expanded=expanded, quiet=quiet)
     _said(result.notes())
@@ -377,6 +387,7 @@ def growth(
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     scope: ScopeOpt = None,
+    source: SourceOpt = None,
     no_implied: Annotated[
         bool, typer.Option("--no-implied", help="Hide values implied by a stated growth rate.")
     ] = False,
@@ -394,7 +405,7 @@ def growth(
 
     ds = state_of(ctx).dataset()
     found, chosen = resolve.cities(ds, cities), resolve.indicators(ds, metric)
-    result = compute(ds, found, chosen, year_from, year_to, not no_implied, _FLAGS, scope)
+    result = compute(ds, found, chosen, year_from, year_to, not no_implied, _FLAGS, scope, source)
     picture = partial(_draw_growth, result) if chart else None
     human = result.series_tables()
     _emit(ctx, [result.to_table()], fmt, chart=picture, human=human, expanded=expanded, quiet=quiet)
@@ -450,6 +461,7 @@ def export(
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     category: CategoryOpt = None,
+    source: SourceOpt = None,
     no_sanitize: NoSanitizeOpt = False,
 ) -> None:
     """Export observations, one row each (or --wide), with their sources.
@@ -463,7 +475,9 @@ def export(
     from ipstats.query import where
 
     ds = state_of(ctx).dataset()
-    chosen = where(ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS)
+    chosen = where(
+        ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS, source=source
+    )
     written = write(
         ds,
         chosen,

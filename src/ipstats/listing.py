@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ipstats import resolve
 from ipstats.errors import NoDataError
+from ipstats.figures import primary_keys
 from ipstats.model import City, Dataset, Indicator, Observation
 from ipstats.query import (
     Filter,
@@ -50,6 +51,7 @@ _OBSERVATION_COLUMN = {
         Column("reported_yoy_qualifier", "Reported YoY qualifier"),
         Column("scope", "Scope"),
         Column("source", "Source"),
+        Column("primary", "Primary"),
         Column("locator", "Locator"),
         Column("note", "Note"),
     )
@@ -66,16 +68,33 @@ def observations_table(dataset: Dataset, where: Filter) -> Table:
 
 
 def _observations(dataset: Dataset, found: Sequence[Observation], title: str) -> Table:
+    primaries = primary_keys(dataset, found)
+    rows = tuple(
+        observation_row(
+            o,
+            dataset.indicator(o.indicator).unit.value,
+            dated_period=True,
+            primary=o.key in primaries,
+        )
+        for o in found
+    )
+    several = len({o.figure for o in found}) < len(found)  # a figure stated by several sources
     return Table(
         title=title,
         columns=OBSERVATION_COLUMNS,
-        rows=tuple(
-            observation_row(o, dataset.indicator(o.indicator).unit.value, dated_period=True)
-            for o in found
-        ),
+        rows=rows,
+        footnotes=(PRIMARY_NOTE,) if several else (),
         sources=source_lines(dataset, (o.source for o in found)),
-        hidden=OBSERVATION_HIDDEN,
+        # which is primary matters to a reader only where one figure has several sources
+        hidden=OBSERVATION_HIDDEN if several else OBSERVATION_HIDDEN | {"primary"},
     )
+
+
+PRIMARY_NOTE = (
+    "where sources state one figure, the primary is used by compare and growth: the source of "
+    "the highest type (statistics, report, press), then the most recently published, "
+    "then an exact figure before a bound, then the source id"
+)
 
 
 def cities_table(dataset: Dataset) -> Table:
@@ -172,7 +191,9 @@ def sources_table(dataset: Dataset) -> Table:
     return Table("Sources", columns, rows)
 
 
-def indicator_detail(dataset: Dataset, indicator: Indicator) -> tuple[Table, Table]:
+def indicator_detail(
+    dataset: Dataset, indicator: Indicator, sources: tuple[str, ...] = ()
+) -> tuple[Table, Table]:
     about = Table(
         title=f"{indicator.name} ({indicator.id})",
         columns=(Column("field", "Field"), Column("value", "Value")),
@@ -187,11 +208,13 @@ def indicator_detail(dataset: Dataset, indicator: Indicator) -> tuple[Table, Tab
             {"field": "description", "value": indicator.description},
         ),
     )
-    found = select(dataset, Filter(indicators=(indicator.id,)))
+    found = select(dataset, Filter(indicators=(indicator.id,), sources=sources))
+    if not found and sources:
+        raise NoDataError(f"{sources[0]} has no figure of {indicator.id}")
     return about, _observations(dataset, found, f"Observations of {indicator.id}")
 
 
-def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
+def city_detail(dataset: Dataset, city: City, sources: tuple[str, ...] = ()) -> tuple[Table, Table]:
     about = Table(
         title=f"{city.name} ({city.id})",
         columns=(Column("field", "Field"), Column("value", "Value")),
@@ -205,7 +228,11 @@ def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
     )
     by_series: dict[tuple[str, SeriesKey], list[Observation]] = {}
     for o in dataset.observations_of(cities=(city.id,)):
+        if sources and o.source not in sources:
+            continue
         by_series.setdefault((o.indicator, series_key(o)), []).append(o)
+    if sources and not by_series:
+        raise NoDataError(f"{sources[0]} has no figure for {city.id}")
     rows = tuple(
         {
             "indicator": indicator_id,
@@ -237,12 +264,13 @@ def _held_order(item: tuple[tuple[str, SeriesKey], list[Observation]]) -> tuple[
     return (indicator_id, min(o.year for o in found), series_name(key))
 
 
-def show(dataset: Dataset, name: str) -> tuple[Table, Table]:
-    """Everything about the city or the indicator called ``name``."""
+def show(dataset: Dataset, name: str, sources: tuple[str, ...] = ()) -> tuple[Table, Table]:
+    """Everything about the city or the indicator called ``name`` (from ``sources`` only, when
+    given)."""
     found = resolve.city_or_indicator(dataset, name)
     if isinstance(found, City):
-        return city_detail(dataset, found)
-    return indicator_detail(dataset, found)
+        return city_detail(dataset, found, sources)
+    return indicator_detail(dataset, found, sources)
 
 
 def cache_table(where: Path, entries: Iterable[cache.Entry]) -> Table:
