@@ -91,9 +91,9 @@ def _observations(dataset: Dataset, found: Sequence[Observation], title: str) ->
 
 
 PRIMARY_NOTE = (
-    "where sources state one figure, the primary is used by compare and growth: the source of "
-    "the highest type (statistics, report, press), then the most recently published, "
-    "then an exact figure before a bound, then the source id"
+    "primary: the figure compare and growth use where several sources state one (the highest "
+    "source type: statistics, report, press; then the newest; then exact before a bound; "
+    "then the source id)"
 )
 
 

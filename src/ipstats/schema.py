@@ -480,9 +480,9 @@ def _observations(
         if observation.key in seen:
             checker.error(
                 f"duplicate observation of {indicator_id} for {city_id} in {year} ({observation.period_label}"
-                f"{', ' + scope if scope else ''}) from {source_id}; first at "
-                f"{_first_at(*seen[observation.key])} (another source may state the same figure, "
-                "one source only once)",
+                f"{', ' + scope if scope else ''}) from {source_id}, first at "
+                f"{_first_at(*seen[observation.key])}; a figure may come from several sources, "
+                "but from each only once",
                 path,
                 record.position,
             )
