@@ -555,6 +555,7 @@ def test_repeatable_options_and_flags_may_be_repeated() -> None:
 
 
 SELECTING = (
+    ("list", "indicators"),
     ("list", "observations"),
     ("show", "pct"),
     ("compare", "alpha", "beta", "-m", "pct"),
@@ -583,8 +584,10 @@ def test_source_keeps_one_sources_figures_in_every_selecting_command(
         "--data", str(sourced_path), *command, "--source", "wp-2023", "--format", "json"
     )
     assert code == 0, err
-    text = out if command[0] != "show" else out.split("\n]\n", 1)[1]
-    assert "5591" in text and "5590" not in text and "6185" not in text
+    if command[1:] == ("indicators",):  # the indicators it has figures of, counted
+        assert [(r["id"], r["observations"]) for r in json.loads(out)] == [("pct", 1)]
+        return
+    assert "5591" in out and "5590" not in out and "6185" not in out
 
 
 def test_show_lists_every_sources_figure_and_marks_the_primary(sourced_path: Path) -> None:

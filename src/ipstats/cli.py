@@ -235,6 +235,7 @@ def list_indicators(
     city: CityOpt = None,
     category: CategoryOpt = None,
     search: SearchOpt = None,
+    source: SourceOpt = None,
     fmt: FormatOpt = None,
     expanded: ExpandedOpt = False,
     quiet: QuietOpt = False,
@@ -248,7 +249,7 @@ def list_indicators(
     from ipstats.query import where
 
     ds = state_of(ctx).dataset()
-    chosen = where(ds, city or (), category=category, search=search, terms=_FLAGS)
+    chosen = where(ds, city or (), category=category, search=search, terms=_FLAGS, source=source)
     _emit(ctx, [indicators_table(ds, chosen)], fmt, expanded=expanded, quiet=quiet)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ipstats.model import (
     Dataset,
@@ -21,7 +21,9 @@ from ipstats.model import (
     Source,
     SourceType,
 )
-from ipstats.precision import half_unit
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 SourceOf = Callable[[str], Source]  # a source by its id: Dataset.source, or a dict's lookup
 
@@ -113,15 +115,23 @@ def primary_keys(
 # (22.61万 for 226,050 up to 226,150; "more than 6,000" for anything above 6,000); two figures
 # agree when their intervals overlap. Exact whole numbers below ten thousand are exact to the
 # unit, so 5,591 and 5,590 do not agree.
-_Interval = tuple[Decimal | None, Decimal | None]
+# decimal and precision are imported where figures are compared, which only files with several
+# sources for one figure need: a query of any other file starts without them.
+_Interval = tuple["Decimal | None", "Decimal | None"]
 
 
 def _decimal(value: Number) -> Decimal:
+    from decimal import Decimal
+
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
 def _rounded_to(value: Number) -> Decimal:
     """Half of the last nonzero digit's place: what an approximate figure is rounded to."""
+    from decimal import Decimal
+
+    from ipstats.precision import half_unit
+
     if isinstance(value, int) or float(value).is_integer():
         digits = str(abs(int(value)))
         trailing = len(digits) - len(digits.rstrip("0")) if int(value) else 0
@@ -130,6 +140,8 @@ def _rounded_to(value: Number) -> Decimal:
 
 
 def _interval(o: Observation) -> _Interval:
+    from ipstats.precision import half_unit
+
     value, half = _decimal(o.value), _decimal(half_unit(o.value))
     q = o.qualifier
     if q is Qualifier.EXACT:

@@ -129,11 +129,17 @@ def cities_table(dataset: Dataset) -> Table:
 
 def indicators_table(dataset: Dataset, where: Filter) -> Table:
     counts = {key[0]: n for key, n in dataset.tally("indicator", cities=where.cities).items()}
-    # Named places: the indicators they have data for, counted for them alone.
+    if where.sources:
+        counts = {}
+        for o in dataset.observations_of(cities=where.cities):
+            if o.source in where.sources:
+                counts[o.indicator] = counts.get(o.indicator, 0) + 1
+    # Named places (or a source): the indicators they have data for, counted for them alone.
+    narrowed = bool(where.cities or where.sources)
     chosen = [
         i
         for i in dataset.indicators
-        if where.admits_indicator(i) and (not where.cities or counts.get(i.id, 0))
+        if where.admits_indicator(i) and (not narrowed or counts.get(i.id, 0))
     ]
     if not chosen:
         raise NoDataError(
