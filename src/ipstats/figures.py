@@ -8,8 +8,7 @@ before a bound or an approximation; then the source id, alphabetically.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ipstats.model import (
     Dataset,
@@ -46,9 +45,12 @@ def precedence(o: Observation, source: Source) -> tuple[object, ...]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """One figure as its sources state it: the primary, then the others by precedence."""
+class Figure(NamedTuple):
+    """One figure as its sources state it: the primary, then the others by precedence.
+
+    A NamedTuple, as Observation is: one is made for every figure a query shows, and the class
+    is made on every start of a query, where a dataclass costs several times more.
+    """
 
     primary: Observation
     others: tuple[Observation, ...] = ()
