@@ -544,3 +544,83 @@ def test_repeatable_options_and_flags_may_be_repeated() -> None:
         1,
         "Error: no indicator matches these filters; `ipstats list indicators` shows them all\n",
     )
+
+
+SELECTING = (
+    ("list", "indicators"),
+    ("list", "observations"),
+    ("show", "pct"),
+    ("compare", "alpha", "beta", "-m", "pct"),
+    ("growth", "alpha", "-m", "pct"),
+    ("export",),
+)
+
+
+@pytest.mark.parametrize("command", SELECTING)
+def test_an_unknown_source_is_one_error_line_naming_the_known_ids(
+    sourced_path: Path, command: tuple[str, ...]
+) -> None:
+    code, out, err = run("--data", str(sourced_path), *command, "--source", "stat-2025")
+    assert (code, out) == (2, "")
+    assert err == (
+        "Error: unknown source 'stat-2025'; did you mean: stat-2024, stat-2023? (known sources: "
+        "stat-2024, stat-2023, wp-2023, wp-2024, press-2024, rep-x, rep-y)\n"
+    )
+
+
+@pytest.mark.parametrize("command", SELECTING)
+def test_source_keeps_one_sources_figures_in_every_selecting_command(
+    sourced_path: Path, command: tuple[str, ...]
+) -> None:
+    code, out, err = run(
+        "--data", str(sourced_path), *command, "--source", "wp-2023", "--format", "json"
+    )
+    assert code == 0, err
+    if command[1:] == ("indicators",):  # the indicators it has figures of, counted
+        assert [(r["id"], r["observations"]) for r in json.loads(out)] == [("pct", 1)]
+        return
+    assert "5591" in out and "5590" not in out and "6185" not in out
+
+
+def test_show_lists_every_sources_figure_and_marks_the_primary(sourced_path: Path) -> None:
+    code, out, _ = run("--data", str(sourced_path), "show", "pct", "-f", "table")
+    assert code == 0
+    rows = [line.split() for line in out.splitlines() if line.startswith("  alpha   2022")]
+    # each row's value, its source, and in the column after the source whether it is primary
+    sources = [next(t for t in r if t in ("wp-2023", "stat-2024")) for r in rows]
+    assert [(r[2], s, r[r.index(s) + 1]) for r, s in zip(rows, sources, strict=True)] == [
+        ("5,591", "wp-2023", "no"),
+        ("5,590", "stat-2024", "yes"),
+    ]
+    assert "primary: the figure compare and growth use" in out
+
+
+def test_export_keeps_every_source_and_marks_the_primary(sourced_path: Path) -> None:
+    code, out, _ = run("--data", str(sourced_path), "export", "-m", "pct", "-c", "alpha")
+    assert code == 0
+    rows = [
+        (r["year"], r["value"], r["source"], r["primary"]) for r in csv.DictReader(io.StringIO(out))
+    ]
+    assert rows == [
+        ("2022", "5591", "wp-2023", "false"),
+        ("2022", "5590", "stat-2024", "true"),
+        ("2023", "6185", "wp-2024", "false"),
+        ("2023", "6185", "stat-2024", "true"),
+    ]
+
+
+def test_compare_and_growth_say_when_another_source_disagrees(sourced_path: Path) -> None:
+    line = "Alpha 2022: wp-2023 gives 5,591 (shown: 5,590 from stat-2024)"
+    for command in (("compare", "alpha", "beta", "-m", "pct"), ("growth", "alpha", "-m", "pct")):
+        code, out, _ = run("--data", str(sourced_path), *command, "-f", "table")
+        assert code == 0
+        assert out.count(line) == 1, command
+        assert "6,185 from" not in out  # the sources that agree are not worth a line
+
+
+def test_validate_warns_of_sources_that_disagree(sourced_path: Path) -> None:
+    code, out, err = run("--data", str(sourced_path), "--no-cache", "validate")
+    assert code == 0
+    assert out.endswith("14 observations, 2 warnings\n")
+    assert err.count("they disagree beyond rounding") == 2
+    assert "warning: " + str(sourced_path) + ":29:" in err

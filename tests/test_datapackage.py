@@ -59,6 +59,9 @@ def _typed(field: dict[str, Any], text: str) -> Any:
         return dt.date.fromisoformat(text)
     if kind == "array":
         return tuple(json.loads(text))
+    if kind == "boolean":
+        assert text in ("true", "false")
+        return text == "true"
     assert kind == "string"
     return text
 
@@ -147,6 +150,7 @@ def test_field_types(package: Path) -> None:
         "reported_yoy_qualifier": "string",
         "scope": "string",
         "source": "string",
+        "primary": "boolean",
         "locator": "string",
         "note": "string",
         "printed": "string",
@@ -202,6 +206,7 @@ def test_observations_round_trip(package: Path, tiny: Dataset) -> None:
             "reported_yoy_qualifier": o.yoy.qualifier.value if o.yoy else None,
             "scope": o.scope or None,
             "source": o.source,
+            "primary": True,  # tiny has one source per figure
             "locator": o.locator,
             "note": o.note or None,
             "printed": o.printed or None,

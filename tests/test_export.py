@@ -38,6 +38,7 @@ def test_long_table_columns(tiny: Dataset) -> None:
         "reported_yoy_qualifier",
         "scope",
         "source",
+        "primary",
         "locator",
         "note",
         "printed",
@@ -63,6 +64,7 @@ def test_long_table_rows_carry_what_a_citation_needs(tiny: Dataset) -> None:
             "reported_yoy_qualifier": None,
             "scope": None,
             "source": "src-b",
+            "primary": True,
             "locator": "Part 6",
             "note": None,
             "printed": None,
@@ -472,3 +474,39 @@ def test_show_on_a_terminal_shows_printed_and_the_address(
     text = _cli(cited_path, "show", "widgets_granted")
     assert "17.93万" in text and "3000余" in text
     assert "https://news.example.com/beta/widgets" in text
+
+
+def test_wide_export_shows_each_figures_primary(sourced: Dataset) -> None:
+    table = wide_table(sourced, Filter(indicators=("pct",)))
+    by_city = {r["city"]: r for r in table.records()}
+    assert (by_city["alpha"]["2022"], by_city["beta"]["2022"]) == (5590, 1000)
+    assert (by_city["beta"]["2021"], by_city["beta"]["2023"]) == (900, 1234)
+    assert by_city["beta"]["2023_qualifier"] is None  # rep-y's exact figure, not rep-x's bound
+
+
+def test_sqlite_and_data_package_keep_every_source_and_mark_the_primary(
+    sourced: Dataset, tmp_path: Path
+) -> None:
+    chosen = Filter(cities=("alpha",), indicators=("pct",))
+    target = tmp_path / "out.db"
+    export(sourced, chosen, Format.SQLITE, target)
+    with contextlib.closing(sqlite3.connect(target)) as db:
+        rows = db.execute(
+            'SELECT year, source, "primary" FROM observations_with_unit ORDER BY id'
+        ).fetchall()
+    expected = [
+        (2022, "wp-2023", 0),
+        (2022, "stat-2024", 1),
+        (2023, "wp-2024", 0),
+        (2023, "stat-2024", 1),
+    ]
+    assert rows == expected
+    package = tmp_path / "pkg"
+    export(sourced, chosen, Format.DATAPACKAGE, package)
+    lines = (package / "observations.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = [line.split(",") for line in lines[1:]]
+    year, source, primary = (header.index(n) for n in ("year", "source", "primary"))
+    assert [(int(c[year]), c[source], c[primary]) for c in cells] == [
+        (y, s, "true" if p else "false") for y, s, p in expected
+    ]

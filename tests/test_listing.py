@@ -35,13 +35,16 @@ def test_observations_table_lists_fields_in_the_shared_order(tiny: Dataset) -> N
     (record,) = table.records()
     assert (record["period"], record["as_of"]) == ("as_of", "2025-04-21")
     assert (record["value"], record["unit"], record["source"]) == (3353000000, "cny", "src-b")
+    # one source per figure: which is primary is nothing a reader needs on a terminal
     assert table.hidden == {
         "reported_yoy_kind",
         "reported_yoy_qualifier",
         "as_of",
         "printed",
         "source_url",
+        "primary",
     }
+    assert record["primary"] is True and table.footnotes == ()
     assert table.sources == ("src-b (2025): Report B",)
 
 

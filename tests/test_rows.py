@@ -44,6 +44,7 @@ def test_a_row_holds_every_field_in_order() -> None:
         "reported_yoy_qualifier": "more_than",
         "scope": "old town",
         "source": "src-a",
+        "primary": True,
         "locator": "p. 3",
         "note": "n",
         "printed": None,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TINY
+from conftest import SOURCED, TINY
 from ipstats._checker import MISSING, Checker, kind_of, quote
 from ipstats._tree import YList, YMap
 from ipstats.datafile import load
@@ -450,3 +450,61 @@ def test_a_source_field_of_version_2_in_a_version_1_file_is_refused(line: str) -
         f"sources[1].{key}: {key!r} needs schema_version: 2 (this file says 1); "
         "change schema_version to 2 to use it"
     ]
+
+
+def test_two_sources_may_state_one_figure_and_disagreements_are_warnings() -> None:
+    dataset, warnings = build(SOURCED)
+    assert len(dataset.observations) == 14
+    assert [(w.path, w.warning) for w in warnings] == [
+        ("observations[0].value", True),
+        ("observations[4].value", True),
+    ]
+    assert warnings[0].message == (
+        "wp-2023 gives 5,591 for pct of alpha in 2022 (year), but stat-2024 gives 5,590: "
+        "they disagree beyond rounding (stat-2024 is the primary figure)"
+    )
+    assert warnings[1].message.startswith("stat-2023 gives 1,100 for pct of beta in 2022")
+    assert warnings[0].line == 29  # the value of the figure that disagrees
+
+
+def test_the_same_source_twice_for_one_figure_is_an_error() -> None:
+    twice = SOURCED.replace("source: wp-2023, locator: p. 2", "source: stat-2024, locator: p. 2")
+    (message,) = problems(twice)
+    assert message.startswith(
+        "observations[1]: duplicate observation of pct for alpha in 2022 (year) from stat-2024, "
+        "first at observations[0]"
+    )
+
+
+def test_a_version_1_file_may_have_two_sources_for_one_figure() -> None:
+    second = (
+        "  - {indicator: widgets_granted, city: beta, year: 2024, value: 250, qualifier: exact,"
+        " period: year, source: src-a, locator: p. 9}\n"
+    )
+    dataset, warnings = build(TINY + second)
+    stated = [o for o in dataset.observations if o.figure[:3] == ("widgets_granted", "beta", 2024)]
+    assert sorted(o.source for o in stated) == ["src-a", "src-b"]
+    # version 1 sources have no type (report): the more recently published src-b is primary
+    (warning,) = warnings
+    assert "src-a gives 250" in warning.message and "src-b is the primary" in warning.message
+
+
+def test_a_stated_change_is_checked_against_the_same_source_where_it_has_the_year() -> None:
+    primary_2022 = (
+        "  - {indicator: apps, city: beta, year: 2022, value: 1000, qualifier: exact,"
+        " period: year, source: stat-2024, locator: T1}\n"
+    )
+    own_2022 = primary_2022.replace("1000", "1100").replace("stat-2024", "wp-2024")
+    stated_2023 = (
+        "  - {indicator: apps, city: beta, year: 2023, value: 1320, qualifier: exact,"
+        " period: year, source: wp-2024, locator: p. 7, yoy: {percent: 20}}\n"
+    )
+
+    def yoy_warnings(text: str) -> list[str]:
+        return [w.message for w in build(text)[1] if "year-on-year" in w.message]
+
+    # +20% is true of the white paper's own 1,100, not of the primary 1,000
+    assert yoy_warnings(SOURCED + primary_2022 + own_2022 + stated_2023) == []
+    # without its own figure for 2022, the change is checked against the primary
+    (message,) = yoy_warnings(SOURCED + primary_2022 + stated_2023)
+    assert message.startswith("stated year-on-year change 20% disagrees with 2022 -> 2023")

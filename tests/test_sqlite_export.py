@@ -229,8 +229,8 @@ def test_not_null_and_checks_reject_bad_rows(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA foreign_keys = ON")
     good = (
         "INSERT INTO observations (city, year, indicator, value, qualifier, period, source,"
-        " locator{extra}) VALUES ('alpha', 2030, 'widgets_granted', {value}, '{qualifier}',"
-        " '{period}', '{source}', 'p. 1'{extra_value})"
+        " \"primary\", locator{extra}) VALUES ('alpha', 2030, 'widgets_granted', {value},"
+        " '{qualifier}', '{period}', '{source}', {primary}, 'p. 1'{extra_value})"
     )
 
     def insert(**changes: str) -> None:
@@ -239,6 +239,7 @@ def test_not_null_and_checks_reject_bad_rows(db: sqlite3.Connection) -> None:
             "qualifier": "exact",
             "period": "year",
             "source": "src-a",
+            "primary": "1",
             "extra": "",
             "extra_value": "",
         }
@@ -258,14 +259,24 @@ def test_not_null_and_checks_reject_bad_rows(db: sqlite3.Connection) -> None:
         {"extra": ", reported_yoy_kind", "extra_value": ", 'percent'"},  # without a value
         {"extra": ", scope", "extra_value": ", ''"},
         {"source": "src-z"},  # foreign key
+        {"primary": "2"},
+        {"primary": "NULL"},
     ):
         with pytest.raises(sqlite3.IntegrityError):
             insert(**changes)
     with pytest.raises(sqlite3.IntegrityError):  # a second observation with the same key
         db.execute(
             "INSERT INTO observations (city, year, indicator, value, qualifier, period, source,"
-            " locator) VALUES ('beta', 2024, 'widgets_granted', 1, 'exact', 'year', 'src-a', 'x')"
+            " \"primary\", locator) VALUES ('beta', 2024, 'widgets_granted', 1, 'exact',"
+            " 'year', 'src-b', 1, 'x')"
         )
+    # the same figure from another source is another observation
+    db.execute(
+        "INSERT INTO observations (city, year, indicator, value, qualifier, period, source,"
+        " \"primary\", locator) VALUES ('beta', 2024, 'widgets_granted', 1, 'exact',"
+        " 'year', 'src-a', 0, 'x')"
+    )
+    db.rollback()
 
 
 def test_view_puts_each_value_next_to_its_unit(db: sqlite3.Connection) -> None:

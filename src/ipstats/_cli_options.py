@@ -173,6 +173,17 @@ ScopeOpt = Annotated[
         callback=text_value,
     ),
 ]
+SourceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        metavar="SOURCE",
+        help="Only the figures of this source (an id from `ipstats list sources`); without "
+        "it, where several sources state a figure, the primary one is used.",
+        show_default=False,
+        callback=text_value,
+    ),
+]
 ChartOpt = Annotated[
     bool, typer.Option("--chart", help="Also draw a bar chart (terminal table output only).")
 ]

@@ -24,6 +24,8 @@ def format_cell(column: Column, record: dict[str, Any]) -> str:
     value = record.get(column.key)
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if column.kind is Kind.INTEGER:
         return str(value)
     if column.kind is Kind.VALUE and isinstance(value, int | float):

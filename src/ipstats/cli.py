@@ -28,6 +28,7 @@ from ipstats._cli_options import (
     QuietOpt,
     ScopeOpt,
     SearchOpt,
+    SourceOpt,
     ToOpt,
     YearOpt,
     YearsOpt,
@@ -268,6 +269,7 @@ def list_indicators(
     city: CityOpt = None,
     category: CategoryOpt = None,
     search: SearchOpt = None,
+    source: SourceOpt = None,
     fmt: FormatOpt = None,
     expanded: ExpandedOpt = False,
     quiet: QuietOpt = False,
@@ -287,7 +289,7 @@ def list_indicators(
     from ipstats.query import where
 
     ds = state_of(ctx).dataset()
-    chosen = where(ds, city or (), category=category, search=search, terms=_FLAGS)
+    chosen = where(ds, city or (), category=category, search=search, terms=_FLAGS, source=source)
     _said(resolve.notes(ds, city or ()))
     _emit(ctx, [indicators_table(ds, chosen)], fmt, expanded=expanded, quiet=quiet)
 
@@ -322,6 +324,7 @@ def list_observations(
     year_to: ToOpt = None,
     category: CategoryOpt = None,
     search: SearchOpt = None,
+    source: SourceOpt = None,
     fmt: FormatOpt = None,
     no_sanitize: NoSanitizeOpt = False,
     expanded: ExpandedOpt = False,
@@ -340,7 +343,9 @@ def list_observations(
     from ipstats.query import where
 
     ds = state_of(ctx).dataset()
-    chosen = where(ds, city or (), metric, year, year_from, year_to, category, search, _FLAGS)
+    chosen = where(
+        ds, city or (), metric, year, year_from, year_to, category, search, _FLAGS, source
+    )
     _said(resolve.notes(ds, city or ()))
     _emit(
         ctx,
@@ -363,6 +368,7 @@ def show(
             "(id, name, alias).",
         ),
     ],
+    source: SourceOpt = None,
     fmt: FormatOpt = None,
     expanded: ExpandedOpt = False,
     quiet: QuietOpt = False,
@@ -377,17 +383,19 @@ def show(
     """
     from ipstats import resolve
     from ipstats.listing import show as details
+    from ipstats.query import sources_named
 
     ds = state_of(ctx).dataset()
     _said(resolve.notes(ds, [name]))
     chosen = _screen_format(fmt)
+    wanted = sources_named(ds, source)
     if chosen in (Format.JSON, Format.YAML):
         from ipstats.formats import write_document
         from ipstats.listing import show_document
 
-        write_document(sys.stdout, show_document(ds, name), chosen)
+        write_document(sys.stdout, show_document(ds, name, wanted), chosen)
         return
-    tables: tuple[Table, ...] = details(ds, name)
+    tables: tuple[Table, ...] = details(ds, name, wanted)
     if chosen in (Format.CSV, Format.TSV, Format.JSONL):
         tables = tables[1:]  # one table per document: the rows; JSON and YAML hold the record too
     _emit(ctx, tables, chosen, expanded=expanded, quiet=quiet, whole=True)
@@ -411,6 +419,7 @@ def compare(
     year_to: ToOpt = None,
     category: CategoryOpt = None,
     scope: ScopeOpt = None,
+    source: SourceOpt = None,
     fmt: FormatOpt = None,
     chart: ChartOpt = False,
     expanded: ExpandedOpt = False,
@@ -432,7 +441,9 @@ def compare(
     ds = state_of(ctx).dataset()
     found, indicator = resolve.cities(ds, cities), resolve.indicator_if_named(ds, metric)
     _said(resolve.notes(ds, cities))
-    result = side_by_side(ds, found, indicator, year, _FLAGS, year_from, year_to, category, scope)
+    result = side_by_side(
+        ds, found, indicator, year, _FLAGS, year_from, year_to, category, scope, source
+    )
     picture = partial(_draw_compare, result) if chart else None
     _emit(ctx, [result.to_table()], fmt, chart=picture, expanded=expanded, quiet=quiet)
     _said(result.notes())
@@ -454,6 +465,7 @@ def growth(
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     scope: ScopeOpt = None,
+    source: SourceOpt = None,
     no_implied: Annotated[
         bool, typer.Option("--no-implied", help="Hide values implied by a stated growth rate.")
     ] = False,
@@ -476,7 +488,7 @@ def growth(
     ds = state_of(ctx).dataset()
     found, chosen = resolve.cities(ds, cities), resolve.indicators(ds, metric)
     _said(resolve.notes(ds, cities))
-    result = compute(ds, found, chosen, year_from, year_to, not no_implied, _FLAGS, scope)
+    result = compute(ds, found, chosen, year_from, year_to, not no_implied, _FLAGS, scope, source)
     picture = partial(_draw_growth, result) if chart else None
     human = result.series_tables()
     _emit(ctx, [result.to_table()], fmt, chart=picture, human=human, expanded=expanded, quiet=quiet)
@@ -601,6 +613,7 @@ def export(
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     category: CategoryOpt = None,
+    source: SourceOpt = None,
     no_sanitize: NoSanitizeOpt = False,
     bom: Annotated[
         bool,
@@ -628,7 +641,9 @@ def export(
 
     fmt, output = chosen_format(fmt, output, _FLAGS)
     ds = state_of(ctx).dataset()
-    chosen = where(ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS)
+    chosen = where(
+        ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS, source=source
+    )
     written = write(
         ds,
         chosen,

@@ -214,6 +214,8 @@ def _csv(resource: Resource, rows: Iterable[Sequence[Any]]) -> bytes:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):

@@ -13,7 +13,7 @@ from ipstats.errors import UsageError
 from ipstats.formats import Format, serialise
 from ipstats.listing import observations_table
 from ipstats.model import Dataset
-from ipstats.query import Filter, require, select, source_lines
+from ipstats.query import Filter, primaries, require, select, source_lines
 from ipstats.table import Column, Kind, Table
 from ipstats.terms import PLAIN, Terms
 
@@ -145,9 +145,11 @@ def _write_database(dataset: Dataset, where: Filter, fmt: Format, output: Path) 
 
 
 def wide_table(dataset: Dataset, where: Filter) -> Table:
-    """One row per city, indicator (and period/scope), one column per year."""
+    """One row per city, indicator (and period/scope), one column per year: where several
+    sources state a figure, its primary."""
     found = select(dataset, where)
     require(found, "observations match these filters", dataset, where)
+    found = tuple(f.primary for f in primaries(dataset, found))
     years = sorted({o.year for o in found})
     rows: dict[tuple[str, str, str, str, str], dict[str, Any]] = {}
     for o in found:

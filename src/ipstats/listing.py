@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ipstats import resolve
 from ipstats.errors import NoDataError
+from ipstats.figures import primary_keys
 from ipstats.model import PROVINCE_LEVEL, City, CityKind, Dataset, Indicator, Observation
 from ipstats.query import (
     Filter,
@@ -56,6 +57,7 @@ _OBSERVATION_COLUMN = {
         Column("reported_yoy_qualifier", "Reported YoY qualifier"),
         Column("scope", "Scope"),
         Column("source", "Source"),
+        Column("primary", "Primary"),
         Column("locator", "Locator"),
         Column("note", "Note"),
         Column("printed", "Printed"),
@@ -78,20 +80,33 @@ def _observations(
     title: str,
     hidden: frozenset[str] = OBSERVATION_HIDDEN,
 ) -> Table:
+    primaries = primary_keys(dataset, found)
+    rows = tuple(
+        observation_row(
+            o,
+            dataset.indicator(o.indicator).unit.value,
+            source_url=dataset.source(o.source).url,
+            primary=o.key in primaries,
+        )
+        for o in found
+    )
+    several = len({o.figure for o in found}) < len(found)  # a figure stated by several sources
     return Table(
         title=title,
         columns=OBSERVATION_COLUMNS,
-        rows=tuple(
-            observation_row(
-                o,
-                dataset.indicator(o.indicator).unit.value,
-                source_url=dataset.source(o.source).url,
-            )
-            for o in found
-        ),
+        rows=rows,
+        footnotes=(PRIMARY_NOTE,) if several else (),
         sources=source_lines(dataset, (o.source for o in found)),
-        hidden=hidden,
+        # which is primary matters to a reader only where one figure has several sources
+        hidden=hidden if several else hidden | {"primary"},
     )
+
+
+PRIMARY_NOTE = (
+    "primary: the figure compare and growth use where several sources state one (the highest "
+    "source type: statistics, report, press; then the newest; then exact before a bound; "
+    "then the source id)"
+)
 
 
 def cities_table(dataset: Dataset, kind: CityKind | None = None) -> Table:
@@ -146,11 +161,17 @@ def cities_table(dataset: Dataset, kind: CityKind | None = None) -> Table:
 
 def indicators_table(dataset: Dataset, where: Filter) -> Table:
     counts = {key[0]: n for key, n in dataset.tally("indicator", cities=where.cities).items()}
-    # Named places: the indicators they have data for, counted for them alone.
+    if where.sources:
+        counts = {}
+        for o in dataset.observations_of(cities=where.cities):
+            if o.source in where.sources:
+                counts[o.indicator] = counts.get(o.indicator, 0) + 1
+    # Named places (or a source): the indicators they have data for, counted for them alone.
+    narrowed = bool(where.cities or where.sources)
     chosen = [
         i
         for i in dataset.indicators
-        if where.admits_indicator(i) and (not where.cities or counts.get(i.id, 0))
+        if where.admits_indicator(i) and (not narrowed or counts.get(i.id, 0))
     ]
     if not chosen:
         raise NoDataError(
@@ -208,7 +229,9 @@ def sources_table(dataset: Dataset) -> Table:
     return Table("Sources", columns, rows)
 
 
-def indicator_detail(dataset: Dataset, indicator: Indicator) -> tuple[Table, Table]:
+def indicator_detail(
+    dataset: Dataset, indicator: Indicator, sources: tuple[str, ...] = ()
+) -> tuple[Table, Table]:
     about = Table(
         title=f"{indicator.name} ({indicator.id})",
         columns=(Column("field", "Field"), Column("value", "Value")),
@@ -223,11 +246,15 @@ def indicator_detail(dataset: Dataset, indicator: Indicator) -> tuple[Table, Tab
             {"field": "description", "value": indicator.description},
         ),
     )
-    found = select(dataset, Filter(indicators=(indicator.id,)))
-    return about, _observations(dataset, found, f"Observations of {indicator.id}")
+    found = select(dataset, Filter(indicators=(indicator.id,), sources=sources))
+    if not found and sources:
+        raise NoDataError(f"{sources[0]} has no figure of {indicator.id}")
+    # one indicator, one unit: both are in the title and the record above the rows
+    hidden = OBSERVATION_HIDDEN | {"indicator", "unit"}
+    return about, _observations(dataset, found, f"Observations of {indicator.id}", hidden)
 
 
-def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
+def city_detail(dataset: Dataset, city: City, sources: tuple[str, ...] = ()) -> tuple[Table, Table]:
     about = Table(
         title=f"{city.name} ({city.id})",
         columns=(Column("field", "Field"), Column("value", "Value")),
@@ -246,7 +273,11 @@ def city_detail(dataset: Dataset, city: City) -> tuple[Table, Table]:
     )
     by_series: dict[tuple[str, SeriesKey], list[Observation]] = {}
     for o in dataset.observations_of(cities=(city.id,)):
+        if sources and o.source not in sources:
+            continue
         by_series.setdefault((o.indicator, series_key(o)), []).append(o)
+    if sources and not by_series:
+        raise NoDataError(f"{sources[0]} has no figure for {city.id}")
     rows = tuple(
         {
             "indicator": indicator_id,
@@ -283,24 +314,21 @@ def _held_order(item: tuple[tuple[str, SeriesKey], list[Observation]]) -> tuple[
     return (indicator_id, min(o.year for o in found), series_name(key))
 
 
-def show(dataset: Dataset, name: str) -> tuple[Table, Table]:
-    """Everything about the city or the indicator called ``name``."""
+def show(dataset: Dataset, name: str, sources: tuple[str, ...] = ()) -> tuple[Table, Table]:
+    """Everything about the city or the indicator called ``name`` (from ``sources`` only, when
+    given)."""
     found = resolve.city_or_indicator(dataset, name)
     if isinstance(found, City):
-        return city_detail(dataset, found)
-    return indicator_detail(dataset, found)
+        return city_detail(dataset, found, sources)
+    return indicator_detail(dataset, found, sources)
 
 
-def show_document(dataset: Dataset, name: str) -> dict[str, Any]:
+def show_document(dataset: Dataset, name: str, sources: tuple[str, ...] = ()) -> dict[str, Any]:
     """What ``show`` writes as one JSON or YAML document: the record of the city or indicator
-    called ``name``, and the rows listed under it."""
+    called ``name``, and the rows listed under it (from ``sources`` only, when given)."""
     found = resolve.city_or_indicator(dataset, name)
-    if isinstance(found, City):
-        about, listed = city_detail(dataset, found)
-        parts = ("city", "indicators")
-    else:
-        about, listed = indicator_detail(dataset, found)
-        parts = ("indicator", "observations")
+    about, listed = show(dataset, name, sources)
+    parts = ("city", "indicators") if isinstance(found, City) else ("indicator", "observations")
     return {parts[0]: {r["field"]: r["value"] for r in about.rows}, parts[1]: listed.records()}
 
 

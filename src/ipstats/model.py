@@ -220,6 +220,11 @@ class ReportedChange:
     qualifier: Qualifier = Qualifier.EXACT
 
 
+# indicator, city, year, period, as_of date and scope: one figure, whichever source states it
+FigureKey = tuple[str, str, int, Period, dt.date | None, str]
+ObservationKey = tuple[str, str, int, Period, dt.date | None, str, str]  # ... and the source
+
+
 class Observation(NamedTuple):
     """One figure as a source states it.
 
@@ -242,9 +247,22 @@ class Observation(NamedTuple):
     printed: str = ""  # the figure as the source prints it ("17.93万", "more than 6,822")
 
     @property
-    def key(self) -> tuple[str, str, int, Period, dt.date | None, str]:
-        """What makes an observation unique within a dataset."""
+    def figure(self) -> FigureKey:
+        """Which figure it states: several sources may state the same one."""
         return (self.indicator, self.city, self.year, self.period, self.as_of, self.scope)
+
+    @property
+    def key(self) -> ObservationKey:
+        """What makes an observation unique within a dataset: its figure and its source."""
+        return (
+            self.indicator,
+            self.city,
+            self.year,
+            self.period,
+            self.as_of,
+            self.scope,
+            self.source,
+        )
 
     @property
     def period_label(self) -> str:

@@ -5,16 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ipstats import resolve
 from ipstats.errors import NoDataError, UsageError
+from ipstats.figures import Figure, figures
 from ipstats.model import YEAR_RANGE, Category, City, Dataset, Indicator, Observation, Period
-from ipstats.names import all_terms_match, fold, terms
+from ipstats.names import all_terms_match, did_you_mean, fold, terms
 from ipstats.terms import PLAIN, Terms
-
-if TYPE_CHECKING:
-    pass
 
 
 def parse_year(value: int | str | None, term: str = PLAIN.year) -> int | None:
@@ -76,6 +73,7 @@ class Filter:
     category: Category | None = None
     search: str = ""
     years: tuple[int, ...] = ()  # several single years; empty: those from year_from to year_to
+    sources: tuple[str, ...] = ()  # ids of the sources whose figures it keeps
 
     def __post_init__(self) -> None:
         _check_order(self.year_from, self.year_to, PLAIN)
@@ -96,6 +94,8 @@ class Filter:
     def admits(self, observation: Observation, indicator: Indicator) -> bool:
         if self.cities and observation.city not in self.cities:
             return False
+        if self.sources and observation.source not in self.sources:
+            return False
         if self.year_from is not None and observation.year < self.year_from:
             return False
         if self.year_to is not None and observation.year > self.year_to:
@@ -115,8 +115,10 @@ def where(
     category: Category | str | None = None,
     search: str | None = None,
     terms: Terms = PLAIN,
+    source: str | None = None,
 ) -> Filter:
-    """The filter for what a user typed: names of cities and metrics, years, a category.
+    """The filter for what a user typed: names of cities and metrics, years, a category, a
+    source id.
 
     ``metric`` and ``pinned`` may each be one or several (a repeatable option's list).
     """
@@ -136,7 +138,31 @@ def where(
         category=resolve.category(category) if category is not None else None,
         search=search or "",
         years=tuple(sorted(years)) if len(years) > 1 else (),
+        sources=sources_named(dataset, source),
     )
+
+
+def sources_named(dataset: Dataset, source: str | None) -> tuple[str, ...]:
+    """The source ids a --source option keeps: none named, every source (empty)."""
+    if source is None:
+        return ()
+    wanted = source.strip()
+    known = [s.id for s in dataset.sources]
+    if wanted in known:
+        return (wanted,)
+    folded = [i for i in known if i.casefold() == wanted.casefold()]
+    if folded:
+        return (folded[0],)
+    raise UsageError(
+        f"unknown source {resolve.quote_input(source)}{did_you_mean(wanted, known)} "
+        f"(known sources: {', '.join(known) or 'none'})"
+    )
+
+
+def primaries(dataset: Dataset, observations: Iterable[Observation]) -> tuple[Figure, ...]:
+    """Observations grouped by the figure they state, each with its primary (see
+    ``ipstats.figures`` for the rule), in the order of the figures."""
+    return figures(observations, dataset.source)
 
 
 def select(dataset: Dataset, where: Filter) -> tuple[Observation, ...]:
@@ -361,6 +387,7 @@ def require(
             indicators=where.indicators,
             category=where.category,
             search=where.search,
+            sources=where.sources,
         ),
     )
     if wider:

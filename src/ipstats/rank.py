@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ipstats import bounds
+from ipstats import bounds, figures
 from ipstats.bounds import Qualified
 from ipstats.errors import NoDataError, UsageError
 from ipstats.model import (
@@ -31,7 +31,6 @@ from ipstats.model import (
     Period,
     PlaceLevel,
     Qualifier,
-    SourceType,
     Unit,
 )
 from ipstats.query import parse_year, source_lines, years_text
@@ -50,7 +49,6 @@ DEFAULT_KINDS = PROVINCE_LEVEL | {CityKind.REGION}
 _ADDITIVE_UNITS = frozenset({Unit.COUNT, Unit.CNY, Unit.USD, Unit.MILLION_PEOPLE})
 _ADDITIVE_MEASURES = frozenset({Measure.FLOW, Measure.STOCK})
 _USUAL_PERIOD = {Measure.FLOW: Period.YEAR, Measure.STOCK: Period.YEAR_END}
-_SOURCE_ORDER = {SourceType.STATISTICS: 0, SourceType.REPORT: 1, SourceType.PRESS: 2}
 _PERIOD_WORDS = {
     Period.YEAR: "calendar-year",
     Period.YEAR_END: "year-end",
@@ -392,15 +390,9 @@ _COLUMNS = (
 
 
 def _primary(dataset: Dataset, observations: Sequence[Observation]) -> Observation:
-    """The figure to rank among several sources' figures of one series and year: from a
-    statistical source before a report before the press, then the latest published, then by
-    source id."""
-    # Stable sorts, the last one deciding first: the latest date sorts first without a key
-    # that could negate a date written as text.
-    ordered = sorted(observations, key=lambda o: o.source)
-    ordered.sort(key=lambda o: dataset.source(o.source).published, reverse=True)
-    ordered.sort(key=lambda o: _SOURCE_ORDER[dataset.source(o.source).type])
-    return ordered[0]
+    """The figure to rank among several sources' figures of one series and year: the primary
+    by the rule every command uses (``figures.primary``)."""
+    return figures.primary(observations, dataset.source)
 
 
 def _figure(

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ipstats.errors import ExportError
+from ipstats.figures import primary_keys
 from ipstats.model import Dataset, Observation
 
 # Every field of a flat observation, in the order every format lists them; each format takes
@@ -24,6 +25,7 @@ FIELDS = (
     "reported_yoy_qualifier",
     "scope",
     "source",
+    "primary",
     "locator",
     "note",
     "printed",
@@ -39,10 +41,15 @@ def fields_except(*left_out: str) -> tuple[str, ...]:
     return tuple(name for name in FIELDS if name not in left_out)
 
 
-def observation_row(o: Observation, unit: str, *, source_url: str = "") -> dict[str, Any]:
-    """Every field of FIELDS for ``o`` as a raw value, None where the observation has none;
-    ``unit`` is the unit of the observation's indicator and ``source_url`` the web address of
-    its source (empty: it has none)."""
+def observation_row(
+    o: Observation, unit: str, *, source_url: str = "", primary: bool = True
+) -> dict[str, Any]:
+    """Every field of FIELDS for ``o`` as a raw value, None where the observation has none.
+
+    ``unit`` is the unit of the observation's indicator, ``source_url`` the web address of its
+    source (empty: it has none) and ``primary`` whether its figure is the one used where
+    several sources state it (``ipstats.figures``).
+    """
     yoy = o.yoy
     return {
         "city": o.city,
@@ -58,6 +65,7 @@ def observation_row(o: Observation, unit: str, *, source_url: str = "") -> dict[
         "reported_yoy_qualifier": None if yoy is None else yoy.qualifier.value,
         "scope": o.scope or None,
         "source": o.source,
+        "primary": primary,
         "locator": o.locator,
         "note": o.note or None,
         "printed": o.printed or None,
@@ -69,9 +77,14 @@ def numbered_values(
     dataset: Dataset, observations: Iterable[Observation], names: Sequence[str]
 ) -> Iterator[tuple[Any, ...]]:
     """Each observation's values of the fields ``names``, after its number counting from 1."""
-    for number, o in enumerate(observations, start=1):
+    chosen = tuple(observations)
+    primaries = primary_keys(dataset, chosen)
+    for number, o in enumerate(chosen, start=1):
         row = observation_row(
-            o, dataset.indicator(o.indicator).unit.value, source_url=dataset.source(o.source).url
+            o,
+            dataset.indicator(o.indicator).unit.value,
+            source_url=dataset.source(o.source).url,
+            primary=o.key in primaries,
         )
         yield (number, *(row[name] for name in names))
 

@@ -10,6 +10,7 @@ from typing import Any
 from ipstats._checker import MISSING, Checker, kind_of, missing, quote
 from ipstats._tree import YList, YMap
 from ipstats.errors import DatasetError, Problem
+from ipstats.figures import figures, primary, stated
 from ipstats.model import (
     SCHEMA_VERSION,
     SCHEMA_VERSIONS,
@@ -80,7 +81,11 @@ def build_dataset(tree: Any, filename: str) -> tuple[Dataset, tuple[Problem, ...
     dataset = Dataset.build(
         sources.values(), cities.values(), indicators.values(), observations, origin=filename
     )
-    warnings = tuple(checker.problems) + tuple(_yoy_warnings(observations, checker.accepted))
+    warnings = (
+        tuple(checker.problems)
+        + tuple(_yoy_warnings(observations, checker.accepted, sources))
+        + tuple(_source_warnings(observations, checker.accepted, sources))
+    )
     return dataset, warnings
 
 
@@ -561,7 +566,9 @@ def _observations(
         if observation.key in seen:
             checker.error(
                 f"duplicate observation of {indicator_id} for {city_id} in {year} ({observation.period_label}"
-                f"{', ' + scope if scope else ''}); first at {_first_at(*seen[observation.key])}",
+                f"{', ' + scope if scope else ''}) from {source_id}, first at "
+                f"{_first_at(*seen[observation.key])}; a figure may come from several sources, "
+                "but from each only once",
                 path,
                 record.position,
             )
@@ -576,9 +583,36 @@ def _first_at(path: str, record: YMap) -> str:
     return f"{path} (line {record.position[0]})"
 
 
-def _yoy_warnings(observations: list[Observation], records: list[YMap]) -> Iterable[Problem]:
-    """Stated year-on-year changes that two consecutive observed years contradict."""
-    by_key = {o.key: (index, o) for index, o in enumerate(observations)}
+def _source_warnings(
+    observations: list[Observation], records: list[YMap], sources: dict[str, Source]
+) -> Iterable[Problem]:
+    """Figures two sources state differently beyond rounding (the primary is the one shown)."""
+    index = {o.key: i for i, o in enumerate(observations)}
+    for figure in figures(observations, sources.__getitem__):
+        first = figure.primary
+        for other in figure.disagreeing():
+            at = index[other.key]
+            line, column = records[at].value_positions.get("value") or (None, None)
+            yield Problem(
+                f"{other.source} gives {stated(other)} for {other.indicator} of {other.city} in "
+                f"{other.year} ({other.period_label}{', ' + other.scope if other.scope else ''}), "
+                f"but {first.source} gives {stated(first)}: they disagree beyond rounding "
+                f"({first.source} is the primary figure)",
+                path=f"observations[{at}].value",
+                line=line,
+                column=column,
+                warning=True,
+            )
+
+
+def _yoy_warnings(
+    observations: list[Observation], records: list[YMap], sources: dict[str, Source]
+) -> Iterable[Problem]:
+    """Stated year-on-year changes that two consecutive observed years contradict (the previous
+    year from the same source where it states one, else the primary)."""
+    by_figure: dict[tuple[Any, ...], list[Observation]] = {}
+    for o in observations:
+        by_figure.setdefault(o.figure, []).append(o)
     for index, current in enumerate(observations):
         if current.yoy is None or current.period not in (Period.YEAR, Period.YEAR_END):
             continue
@@ -590,9 +624,11 @@ def _yoy_warnings(observations: list[Observation], records: list[YMap]) -> Itera
             None,
             current.scope,
         )
-        if previous_key not in by_key:
+        stating = by_figure.get(previous_key)
+        if not stating:
             continue
-        _, previous = by_key[previous_key]
+        same = [o for o in stating if o.source == current.source]
+        previous = same[0] if same else primary(stating, sources.__getitem__)
         if not (
             previous.qualifier.is_exact
             and current.qualifier.is_exact

@@ -116,6 +116,8 @@ CREATE TABLE observations (
     reported_yoy_qualifier TEXT {_one_of("reported_yoy_qualifier", Qualifier)},
     scope TEXT CHECK (scope <> ''),
     source TEXT NOT NULL REFERENCES sources (id),
+    -- 1 for the figure used where several sources state it; "primary" is an SQL keyword: quote it
+    "primary" INTEGER NOT NULL CHECK ("primary" IN (0, 1)),
     locator TEXT NOT NULL,
     note TEXT CHECK (note <> ''),
     printed TEXT CHECK (printed <> ''),  -- the figure as the source prints it
@@ -126,7 +128,7 @@ CREATE TABLE observations (
 );
 -- What makes an observation unique (Observation.key); NULLs would never collide, so coalesce.
 CREATE UNIQUE INDEX observations_key
-    ON observations (indicator, city, year, period, coalesce(as_of, ''), coalesce(scope, ''));
+    ON observations (indicator, city, year, period, coalesce(as_of, ''), coalesce(scope, ''), source);
 CREATE INDEX observations_city ON observations (city, year);
 CREATE INDEX observations_year ON observations (year);
 CREATE INDEX observations_source ON observations (source);
@@ -135,7 +137,7 @@ CREATE INDEX observations_source ON observations (source);
 CREATE VIEW observations_with_unit AS
 SELECT o.id, o.city, o.year, o.indicator, o.value, i.unit, o.qualifier, o.period, o.as_of,
        o.reported_yoy_kind, o.reported_yoy_value, o.reported_yoy_qualifier,
-       o.scope, o.source, o.locator, o.note, o.printed
+       o.scope, o.source, o."primary", o.locator, o.note, o.printed
 FROM observations AS o JOIN indicators AS i ON i.id = o.indicator;
 """
 
@@ -269,7 +271,7 @@ def _insert(
         "INSERT INTO indicator_aliases VALUES (?, ?, ?)",
         _aliases((i.id, i.aliases) for i in dataset.indicators),
     )
-    columns = ", ".join(("id", *OBSERVATION_FIELDS))
+    columns = ", ".join(f'"{name}"' for name in ("id", *OBSERVATION_FIELDS))
     connection.executemany(
         f"INSERT INTO observations ({columns}) VALUES (?{', ?' * len(OBSERVATION_FIELDS)})",
         numbered_values(dataset, observations, OBSERVATION_FIELDS),

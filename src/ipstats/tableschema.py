@@ -277,6 +277,14 @@ OBSERVATIONS = Resource(
             "(e.g. a named cluster); empty when it is the whole.",
         ),
         Field("source", "string", "The report it comes from (sources.id).", True),
+        Field(
+            "primary",
+            "boolean",
+            "Whether this is the figure ipstats uses where several sources state the same "
+            "one: the source of the highest type (statistics, report, press), then the most "
+            "recently published, then an exact figure before a bound, then the source id.",
+            True,
+        ),
         Field("locator", "string", "Where in the report: section, table or page.", True),
         Field("note", "string", "Anything else a reader needs to use the figure correctly."),
         Field(
