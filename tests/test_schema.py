@@ -508,3 +508,31 @@ def test_a_stated_change_is_checked_against_the_same_source_where_it_has_the_yea
     # without its own figure for 2022, the change is checked against the primary
     (message,) = yoy_warnings(SOURCED + primary_2022 + stated_2023)
     assert message.startswith("stated year-on-year change 20% disagrees with 2022 -> 2023")
+
+
+def test_a_rate_per_head_is_not_chained_across_publications() -> None:
+    """Each publication divides by its own population figure: a rate stated by one source is
+    no base for another source's stated growth (Beijing end-2018: 111.2 and 112.0)."""
+    text = SOURCED.replace(
+        "indicators:\n",
+        "indicators:\n  - {id: rate, name: Rate, aliases: [], category: creation,"
+        " unit: per_10k_people, measure: rate, description: Patents per 10k people.}\n",
+        1,
+    )
+    other_2018 = (
+        "  - {indicator: rate, city: beta, year: 2018, value: 111.2, qualifier: exact,"
+        " period: year_end, source: press-2024, locator: T1}\n"
+    )
+    stated_2019 = (
+        "  - {indicator: rate, city: beta, year: 2019, value: 132.0, qualifier: exact,"
+        " period: year_end, source: wp-2024, locator: p. 7, yoy: {percent: 17.86}}\n"
+    )
+    own_2018 = other_2018.replace("press-2024", "wp-2024")
+
+    def yoy_warnings(text: str) -> list[str]:
+        return [w.message for w in build(text)[1] if "year-on-year" in w.message]
+
+    assert yoy_warnings(text + other_2018 + stated_2019) == []
+    # the same publication's own previous year is still checked
+    (message,) = yoy_warnings(text + own_2018 + stated_2019)
+    assert message.startswith("stated year-on-year change 17.86% disagrees with 2018 -> 2019")

@@ -83,7 +83,7 @@ def build_dataset(tree: Any, filename: str) -> tuple[Dataset, tuple[Problem, ...
     )
     warnings = (
         tuple(checker.problems)
-        + tuple(_yoy_warnings(observations, checker.accepted, sources))
+        + tuple(_yoy_warnings(observations, checker.accepted, sources, _per_head(indicators)))
         + tuple(_source_warnings(observations, checker.accepted, sources))
     )
     return dataset, warnings
@@ -605,11 +605,22 @@ def _source_warnings(
             )
 
 
+def _per_head(indicators: dict[str, Indicator]) -> frozenset[str]:
+    """The indicators of a rate per head of population: each publication divides by its own
+    population figure, so two publications' rates are not one series to chain."""
+    per_head = (Unit.PER_10K_PEOPLE, Unit.PER_MILLION_PEOPLE)
+    return frozenset(i.id for i in indicators.values() if i.unit in per_head)
+
+
 def _yoy_warnings(
-    observations: list[Observation], records: list[YMap], sources: dict[str, Source]
+    observations: list[Observation],
+    records: list[YMap],
+    sources: dict[str, Source],
+    per_head: frozenset[str] = frozenset(),
 ) -> Iterable[Problem]:
     """Stated year-on-year changes that two consecutive observed years contradict (the previous
-    year from the same source where it states one, else the primary)."""
+    year from the same source where it states one, else the primary; a rate per head only
+    against the same source's previous year)."""
     by_figure: dict[tuple[Any, ...], list[Observation]] = {}
     for o in observations:
         by_figure.setdefault(o.figure, []).append(o)
@@ -628,6 +639,8 @@ def _yoy_warnings(
         if not stating:
             continue
         same = [o for o in stating if o.source == current.source]
+        if not same and current.indicator in per_head:
+            continue
         previous = same[0] if same else primary(stating, sources.__getitem__)
         if not (
             previous.qualifier.is_exact
