@@ -25,6 +25,7 @@ from ipstats.cite import (
     tex,
 )
 from ipstats.cli import CITE_FORMATS, app
+from ipstats.datafile import load
 from ipstats.errors import NoDataError
 from ipstats.model import Dataset, Source, SourceType
 from ipstats.query import Filter
@@ -244,12 +245,17 @@ def test_csl_json_is_an_array_of_items_with_the_required_fields(cited: Dataset) 
 
 
 def test_city_narrows_the_list_to_its_sources() -> None:
+    # the sources of Shenzhen's figures, each once, in id order
+    shenzhen = sorted({o.source for o in load().dataset.observations if o.city == "shenzhen"})
+    assert "sz-ip-2024" in shenzhen and "sh-wp-2021" not in shenzhen
     code, out, err = run("cite", "--city", "shenzhen")
     assert (code, err) == (0, "")
-    assert [line.split("]")[0] for line in out.splitlines()] == ["[sz-ip-2024"]
+    assert [line.split("]")[0].lstrip("[") for line in out.splitlines()] == shenzhen
     code, out, _ = run("cite", "--city", "shenzhen", "--format", "bibtex")
-    assert list(parse_bibtex(out)) == ["sz-ip-2024"]
+    assert list(parse_bibtex(out)) == shenzhen
     code, out, _ = run("cite", "-c", "sz", "-f", "csl-json")
+    assert [item["id"] for item in json.loads(out)] == shenzhen
+    code, out, _ = run("cite", "-c", "sz", "-y", "2024", "-f", "csl-json")
     assert [item["id"] for item in json.loads(out)] == ["sz-ip-2024"]
 
 
@@ -271,21 +277,25 @@ def test_the_shipped_sources_are_cited_without_invented_dates() -> None:
     code, out, _ = run("cite", "-f", "bibtex")
     assert code == 0
     entries = parse_bibtex(out)
-    assert len(entries) == 5
-    assert all("urldate" not in fields for _, fields in entries.values())
+    dataset = load().dataset
+    assert set(entries) == {s.id for s in dataset.sources}
+    # a retrieval date only where the source records one, never invented
+    for source in dataset.sources:
+        assert ("urldate" in entries[source.id][1]) == bool(source.retrieved), source.id
     white_paper = entries["sh-wp-2021"][1]
     assert white_paper["origtitle"] == "{2021年上海知识产权白皮书}"
     assert white_paper["language"] == "Chinese and English"
     code, out, _ = run("cite", "-f", "csl-json")
-    assert all("accessed" not in item for item in json.loads(out))
+    retrieved = {s.id: s.retrieved for s in dataset.sources}
+    assert all(("accessed" in item) == bool(retrieved[item["id"]]) for item in json.loads(out))
 
 
 def test_an_empty_selection_is_one_error_line_and_status_1() -> None:
     code, out, err = run("cite", "--city", "shenzhen", "--year", "1990")
     assert (code, out) == (1, "")
     assert (
-        err
-        == "Error: no observations match these filters in the years asked for; data exists for 2024\n"
+        err == "Error: no observations match these filters in the years asked for; data exists for "
+        "2016, 2017, 2018, 2021, 2022, 2024\n"
     )
 
 
@@ -329,7 +339,8 @@ def test_output_dash_is_stdout() -> None:
 def test_output_file_holds_what_stdout_would(tmp_path: Path) -> None:
     target = tmp_path / "ipstats.bib"
     code, out, err = run("cite", "-c", "sh", "-f", "bibtex", "-o", str(target))
-    assert (code, out, err) == (0, "", f"wrote 4 sources to {target}\n")
+    count = len({o.source for o in load().dataset.observations if o.city == "shanghai"})
+    assert (code, out, err) == (0, "", f"wrote {count} sources to {target}\n")
     assert target.read_text(encoding="utf-8") == run("cite", "-c", "sh", "-f", "bibtex")[1]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ipstats.bib"]
 

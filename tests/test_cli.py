@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from ipstats import __version__
 from ipstats.cli import app
+from ipstats.datafile import load
 
 runner = CliRunner()
 
@@ -48,6 +49,9 @@ def test_main_job_as_a_table_names_values_units_and_sources() -> None:
     code, out, _ = run("compare", "shanghai", "shenzhen", "--metric", "pct", "--format", "table")
     assert code == 0
     assert "6,822" in out and "16,300" in out and "-9,478" in out
+    # many sources: their ids and years; one year's few: with titles
+    assert "sz-ip-2024 (2025)" in " ".join(out.split())
+    code, out, _ = run("compare", "sh", "sz", "-m", "pct", "-y", "2024", "-f", "table")
     assert "sz-ip-2024 (2025): Intellectual Property in Shenzhen 2024" in out
 
 
@@ -111,7 +115,12 @@ def test_compare_needs_two_cities() -> None:
 def test_validate_shipped_dataset() -> None:
     code, out, _ = run("validate")
     assert code == 0
-    assert ": valid: 5 sources" in out or ": valid: 4 sources" in out
+    dataset = load().dataset
+    counts = (len(dataset.sources), len(dataset.cities), len(dataset.observations))
+    assert out == (
+        f"shipped dataset: valid: {counts[0]} sources, {counts[1]} cities, "
+        f"{len(dataset.indicators)} indicators, {counts[2]} observations\n"
+    )
 
 
 def test_validate_reports_every_problem_and_exits_1(write_dataset, tiny_path: Path) -> None:  # type: ignore[no-untyped-def]

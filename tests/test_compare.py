@@ -183,10 +183,7 @@ def test_several_marks_combine() -> None:
 
 def test_stated_growth_becomes_a_footnote(tiny: Dataset) -> None:
     result = compare_metric(tiny, pair(tiny), tiny.indicator("widgets_granted"))
-    assert result.footnotes() == (
-        "Alpha 2022: the source reports +10% year on year",
-        "Alpha 2024: the source reports +10% year on year",
-    )
+    assert result.footnotes() == ("Stated growth, Alpha: +10% (2022), +10% (2024)",)
 
 
 def test_year_pins_one_year(tiny: Dataset) -> None:

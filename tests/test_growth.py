@@ -296,7 +296,7 @@ def test_sources_only_for_the_years_shown(tiny: Dataset) -> None:
             "alpha",
             "widgets_granted",
             {"year_from": 2030},
-            "no widgets_granted for alpha between 2030 and ...; alpha has it for 2021, 2022, "
+            "no widgets_granted for alpha from 2030 on; alpha has it for 2021, 2022, "
             "2024; related indicators with data: valid_widgets, widget_share",
         ),
         ("nation", None, {}, "no indicator with two or more years for nation"),

@@ -31,6 +31,7 @@ from ipstats.query import (
     series_label,
     source_lines,
     sources_named,
+    span_text,
     year_range,
 )
 from ipstats.resolve import known_cities
@@ -204,12 +205,13 @@ class Comparison:
                 "a difference or ratio from a bound is itself a bound: "
                 "< means the true figure is lower, > higher"
             )
-        yoys = [
-            f"{c.name} {row.year}: the source reports {reported_yoy_text(o)} year on year"
-            for row in self.rows
-            for c, o in zip(self.cities, row.values, strict=True)
-            if o is not None and o.yoy is not None and self.metric is not None
-        ]
+        # the year-on-year growth the sources state, one line per city
+        stated: dict[str, list[str]] = {}
+        for row in self.rows:
+            for c, o in zip(self.cities, row.values, strict=True):
+                if o is not None and o.yoy is not None and self.metric is not None:
+                    stated.setdefault(c.name, []).append(f"{reported_yoy_text(o)} ({row.year})")
+        yoys = [f"Stated growth, {name}: {', '.join(said)}" for name, said in stated.items()]
         return tuple(notes) + tuple(yoys) + self.disagreements
 
     def _several_notes(self) -> list[str]:
@@ -485,7 +487,7 @@ def compare_all(
             f" in {year_from}"
             if year_from is not None and year_from == year_to
             else (
-                f" between {year_from or '...'} and {year_to or '...'}"
+                span_text(year_from, year_to)
                 if year_from is not None or year_to is not None
                 else " in any common year"
             )

@@ -43,6 +43,7 @@ from ipstats.query import (
     series_name,
     source_lines,
     sources_named,
+    span_text,
     year_range,
     years_text,
 )
@@ -513,7 +514,7 @@ def growth(
     if not result:
         if absent:
             raise NoDataError(nothing_found(absent))
-        span = f" between {first or '...'} and {last or '...'}" if first or last else ""
+        span = span_text(first, last)
         raise NoDataError(
             f"no indicator with two or more years for {', '.join(c.id for c in cities)}{span}"
         )

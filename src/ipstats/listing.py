@@ -79,6 +79,7 @@ def _observations(
     found: Sequence[Observation],
     title: str,
     hidden: frozenset[str] = OBSERVATION_HIDDEN,
+    urls: bool = False,
 ) -> Table:
     primaries = primary_keys(dataset, found)
     rows = tuple(
@@ -96,7 +97,7 @@ def _observations(
         columns=OBSERVATION_COLUMNS,
         rows=rows,
         footnotes=(PRIMARY_NOTE,) if several else (),
-        sources=source_lines(dataset, (o.source for o in found)),
+        sources=source_lines(dataset, (o.source for o in found), urls),
         # which is primary matters to a reader only where one figure has several sources
         hidden=hidden if several else hidden | {"primary"},
     )
@@ -213,6 +214,9 @@ def sources_table(dataset: Dataset) -> Table:
             "publisher": s.publisher,
             "published": s.published,
             "languages": s.languages,
+            "type": s.type.value,
+            "url": s.url or None,
+            "retrieved": s.retrieved or None,
             "observations": counts.get(s.id, 0),
         }
         for s in dataset.sources
@@ -224,9 +228,20 @@ def sources_table(dataset: Dataset) -> Table:
         Column("publisher", "Publisher"),
         Column("published", "Published"),
         Column("languages", "Languages"),
+        Column("type", "Type"),
+        Column("url", "URL"),
+        Column("retrieved", "Retrieved"),
         Column("observations", "Obs.", Kind.INTEGER),
     )
-    return Table("Sources", columns, rows)
+    # A terminal shows what fits beside the ids; the rest is in every machine format and in
+    # `ipstats cite`.
+    return Table(
+        "Sources",
+        columns,
+        rows,
+        footnotes=("original titles, addresses and retrieval dates: ipstats cite",),
+        hidden=frozenset({"title", "languages", "type", "url", "retrieved"}),
+    )
 
 
 def indicator_detail(
@@ -249,9 +264,10 @@ def indicator_detail(
     found = select(dataset, Filter(indicators=(indicator.id,), sources=sources))
     if not found and sources:
         raise NoDataError(f"{sources[0]} has no figure of {indicator.id}")
-    # one indicator, one unit: both are in the title and the record above the rows
-    hidden = OBSERVATION_HIDDEN | {"indicator", "unit"}
-    return about, _observations(dataset, found, f"Observations of {indicator.id}", hidden)
+    # One indicator, one unit: both are in the title and the record above the rows. A source's
+    # address, too long for a column, is in the source lines under the table.
+    hidden = OBSERVATION_HIDDEN | {"indicator", "unit", "source_url"}
+    return about, _observations(dataset, found, f"Observations of {indicator.id}", hidden, True)
 
 
 def city_detail(dataset: Dataset, city: City, sources: tuple[str, ...] = ()) -> tuple[Table, Table]:

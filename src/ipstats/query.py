@@ -290,7 +290,7 @@ class Missing:
     scope: str | None = None  # the scope asked for, if one was
 
     def line(self) -> str:
-        when = _span_text(self.year_from, self.year_to)
+        when = span_text(self.year_from, self.year_to)
         of = f" of a scope matching {self.scope!r}" if self.scope is not None else ""
         text = f"{self.city.id} has no {self.indicator.id}{of}{when}"
         if self.years_held:
@@ -306,7 +306,7 @@ def nothing_found(absent: Sequence[Missing]) -> str:
     names = " or ".join(dict.fromkeys(m.city.id for m in absent))
     metrics = tuple(dict.fromkeys(m.indicator.id for m in absent))
     of = f" of a scope matching {first.scope!r}" if first.scope is not None else ""
-    when = _span_text(first.year_from, first.year_to)
+    when = span_text(first.year_from, first.year_to)
     parts = [f"no {' or '.join(metrics)}{of} for {names}{when}"]
     parts += [
         f"{m.city.id} has {'it' if len(metrics) == 1 else m.indicator.id} for "
@@ -320,12 +320,17 @@ def nothing_found(absent: Sequence[Missing]) -> str:
     return "; ".join(parts)
 
 
-def _span_text(first: int | None, last: int | None) -> str:
+def span_text(first: int | None, last: int | None) -> str:
+    """ " in 2024", " between 2016 and 2024", " from 2016 on", " up to 2024", or ""."""
     if first is None and last is None:
         return ""
     if first == last:
         return f" in {first}"
-    return f" between {first or '...'} and {last or '...'}"
+    if last is None:
+        return f" from {first} on"
+    if first is None:
+        return f" up to {last}"
+    return f" between {first} and {last}"
 
 
 _COMMON_WORDS = frozenset(
@@ -406,9 +411,13 @@ def reported_yoy_text(o: Observation) -> str | None:
     return f"{prefix}{o.yoy.value:+g}"
 
 
-def source_lines(dataset: Dataset, source_ids: Iterable[str]) -> tuple[str, ...]:
+def source_lines(
+    dataset: Dataset, source_ids: Iterable[str], urls: bool = False
+) -> tuple[str, ...]:
+    """One line per source: "id (year): English title", and with ``urls`` its address."""
     lines = []
     for source_id in sorted(set(source_ids)):
         s = dataset.source(source_id)
-        lines.append(f"{s.id} ({s.published[:4]}): {s.title_en}")
+        where = f" <{s.url}>" if urls and s.url else ""
+        lines.append(f"{s.id} ({s.published[:4]}): {s.title_en}{where}")
     return tuple(lines)

@@ -246,10 +246,17 @@ def footer(tables: list[Table], numbered: Sequence[str] = ()) -> list[str]:
     lines += numbered
     lines += dict.fromkeys(note for t in tables for note in t.footnotes)
     sources = list(dict.fromkeys(s for t in tables for s in t.sources))
-    if sources:
+    if len(sources) > _SOURCE_LINES:
+        # many sources: their ids and years in a paragraph; `list sources` has the titles
+        ids = ", ".join(s.split(": ", 1)[0] for s in sources)
+        lines.append(f"Sources (titles: ipstats list sources): {ids}")
+    elif sources:
         lines.append("Sources:")
         lines += [f"  {s}" for s in sources]
     return lines
+
+
+_SOURCE_LINES = 4  # the most sources listed one per line, with their titles
 
 
 def rich_tables(
