@@ -107,10 +107,12 @@ RIGHT = frozenset(
 
 
 def _share_text(value: float | int, qualifier: Any) -> str:
-    """A share in percent: two decimals, or two significant digits below 1% ('0.042%')."""
+    """A share in percent: two decimals, or two significant digits below 0.1% ('0.042%')."""
     if not math.isfinite(value):
         return ""
-    shown = f"{value:.2f}" if abs(value) >= 1 or value == 0 else f"{value:.2g}"
+    # two decimals, or two significant digits below 0.1%, zeros kept: 6.00%, 0.30%, 0.051%
+    places = 2 if abs(value) >= 0.1 or value == 0 else 1 - math.floor(math.log10(abs(value)))
+    shown = f"{value:.{places}f}"
     symbol = Qualifier(qualifier).symbol if qualifier else ""
     return f"{symbol}{shown}%"
 
