@@ -541,6 +541,8 @@ def rank(
         raise UsageError("rank needs --metric: a ranking orders places by one metric")
     ds = state_of(ctx).dataset()
     place = resolve.city(ds, within) if within is not None else None
+    if within is not None:
+        _said(resolve.notes(ds, [within]))
     result = order(ds, resolve.indicator(ds, metric), year, kind, place, _FLAGS)
     picture = partial(_draw_rank, result) if chart else None
     view = _rank_view(result)
