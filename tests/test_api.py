@@ -169,3 +169,35 @@ def test_the_api_takes_several_metrics_and_years_and_chinese_names() -> None:
     records = data.observations(metric=["pct", "有效商标"], year=[2021, "2024"]).to_records()
     assert {r["indicator"] for r in records} == {"pct_applications", "valid_trademarks"}
     assert {r["year"] for r in records} == {2021, 2024}
+
+
+def test_the_api_uses_primary_figures_and_selects_a_source(sourced_path: Path) -> None:
+    data = ipstats.load(sourced_path)
+    assert [w.path for w in data.warnings] == ["observations[0].value", "observations[4].value"]
+    (row, _) = data.compare("alpha", "beta", metric="pct", end=2023, start=2022).to_records()
+    assert (row["alpha"], row["alpha_source"]) == (5590, "stat-2024")
+    (only,) = data.compare("alpha", "beta", metric="pct", source="wp-2023").to_records()
+    assert (only["alpha"], only["alpha_source"]) == (5591, "wp-2023")
+    grown = data.growth("alpha", metric="pct", implied=False)
+    assert [p.value for p in grown.series[0].points][:2] == [5590, 6185]
+    assert data.growth("alpha", metric="pct", source="stat-2024").series[0].sources == (
+        "stat-2024",
+    )
+    every = data.series("alpha", "pct").to_records()
+    assert [(r["source"], r["primary"]) for r in every if r["year"] == 2022] == [
+        ("wp-2023", False),
+        ("stat-2024", True),
+    ]
+    assert [
+        r["source"] for r in data.observations(city="alpha", source="wp-2024").to_records()
+    ] == [
+        "wp-2024",
+        "wp-2024",
+        "wp-2024",
+    ]
+    _, observations = data.show("pct", source="rep-x")
+    assert {r["source"] for r in observations.to_records()} == {"rep-x"}
+    with pytest.raises(UsageError, match=r"^unknown source 'x'"):
+        data.show("pct", source="x")
+    with pytest.raises(NoDataError, match=r"^rep-x has no figure for alpha$"):
+        data.show("alpha", source="rep-x")

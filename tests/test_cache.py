@@ -779,3 +779,27 @@ def test_every_command_answers_the_same_with_and_without_cache_on_generated_data
     _same_with_and_without_cache(
         generated, _commands("shanghai", "city-004", "pct_applications", "2015"), cache_dir
     )
+
+
+def test_info_marks_a_snapshot_whose_file_is_gone_and_clear_stale_removes_only_it(
+    tiny_path: Path, cache_dir: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    doomed = tmp_path / "doomed.yaml"
+    doomed.write_bytes(tiny_path.read_bytes())
+    load(doomed)
+    load(tiny_path)
+    doomed.unlink()
+    runner = CliRunner()
+    info = runner.invoke(app, ["cache", "info", "--format", "json"])
+    assert info.exit_code == 0, info.stderr
+    states = {Path(e["dataset"]).name: e["state"] for e in json.loads(info.stdout)}
+    assert states == {"doomed.yaml": "dataset file gone", tiny_path.name: "ok"}
+
+    cleared = runner.invoke(app, ["cache", "clear", "--stale"])
+    assert cleared.exit_code == 0, cleared.stderr
+    assert "removed 1 cache file" in cleared.stderr
+    left = runner.invoke(app, ["cache", "info", "--format", "json"])
+    assert [Path(e["dataset"]).name for e in json.loads(left.stdout)] == [tiny_path.name]
+    assert cached(tiny_path)

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from ipstats import __version__
 from ipstats.cli import app
+from ipstats.datafile import load
 
 runner = CliRunner()
 
@@ -48,6 +49,9 @@ def test_main_job_as_a_table_names_values_units_and_sources() -> None:
     code, out, _ = run("compare", "shanghai", "shenzhen", "--metric", "pct", "--format", "table")
     assert code == 0
     assert "6,822" in out and "16,300" in out and "-9,478" in out
+    # many sources: their ids and years; one year's few: with titles
+    assert "sz-ip-2024 (2025)" in " ".join(out.split())
+    code, out, _ = run("compare", "sh", "sz", "-m", "pct", "-y", "2024", "-f", "table")
     assert "sz-ip-2024 (2025): Intellectual Property in Shenzhen 2024" in out
 
 
@@ -62,7 +66,7 @@ def test_unknown_city_is_a_usage_error_with_suggestion() -> None:
     code, out, err = run("compare", "shanghai", "shenzen", "--metric", "pct")
     assert code == 2
     assert out == ""
-    assert err.startswith("Error: unknown city 'shenzen'; did you mean: shenzhen?")
+    assert err.startswith("Error: unknown city 'shenzen'; did you mean: shenzhen,")
     assert err.count("\n") == 1
 
 
@@ -111,7 +115,12 @@ def test_compare_needs_two_cities() -> None:
 def test_validate_shipped_dataset() -> None:
     code, out, _ = run("validate")
     assert code == 0
-    assert ": valid: 5 sources" in out or ": valid: 4 sources" in out
+    dataset = load().dataset
+    counts = (len(dataset.sources), len(dataset.cities), len(dataset.observations))
+    assert out == (
+        f"shipped dataset: valid: {counts[0]} sources, {counts[1]} cities, "
+        f"{len(dataset.indicators)} indicators, {counts[2]} observations\n"
+    )
 
 
 def test_validate_reports_every_problem_and_exits_1(write_dataset, tiny_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -221,11 +230,20 @@ def test_default_format_in_a_pipe_is_tsv(tiny_path: Path) -> None:
 def test_show_indicator_and_city(tiny_path: Path) -> None:
     code, out, _ = run("--data", str(tiny_path), "show", "widget_s", "-f", "csv")
     assert code == 0
-    assert "description,Share of widget cases among all cases." in out
+    # one document per format: in CSV the rows alone, in JSON the record and its rows
+    assert out.startswith("city,year,indicator,") and out.count("city,year,indicator,") == 1
     assert "alpha,2023,widget_share,9.4,percent,exact,year" in out
+    code, out, _ = run("--data", str(tiny_path), "show", "widget_s", "-f", "json")
+    document = json.loads(out)
+    assert document["indicator"]["description"] == "Share of widget cases among all cases."
+    assert {r["value"] for r in document["observations"]} >= {9.4}
     code, out, _ = run("--data", str(tiny_path), "show", "甲", "-f", "csv")
     assert code == 0
     assert 'widgets_granted,Widgets granted,creation,,"2021, 2022, 2024",3' in out
+    code, out, _ = run("--data", str(tiny_path), "show", "甲", "-f", "json")
+    document = json.loads(out)
+    assert document["city"]["aliases"] == ["al", "甲"]
+    assert "widgets_granted" in {r["indicator"] for r in document["indicators"]}
 
 
 def test_show_unknown_name(tiny_path: Path) -> None:
@@ -282,23 +300,6 @@ def test_export_into_missing_directory(tiny_path: Path, tmp_path: Path) -> None:
     code, _, err = run("--data", str(tiny_path), "export", "-o", str(target))
     assert code == 1
     assert err == f"Error: cannot write {target}: directory {target.parent} does not exist\n"
-
-
-def test_every_command_has_help_with_an_example() -> None:
-    for args in (
-        ["validate"],
-        ["list", "cities"],
-        ["list", "indicators"],
-        ["list", "sources"],
-        ["list", "observations"],
-        ["show"],
-        ["compare"],
-        ["growth"],
-        ["export"],
-    ):
-        code, out, _ = run(*args, "--help")
-        assert code == 0, args
-        assert "Example: ipstats " in out, args
 
 
 def test_debug_shows_traceback(tiny_path: Path) -> None:
@@ -435,9 +436,9 @@ def test_a_metric_by_its_chinese_or_english_name() -> None:
         code, out, err = run("list", "observations", "-m", typed, "-f", "csv")
         assert code == 0, err
         assert set(_ids(out, "indicator")) == {"valid_trademarks"}
-    code, out, err = run("show", "PCT applications", "-f", "csv")
+    code, out, err = run("show", "PCT applications", "-f", "json")
     assert code == 0, err
-    assert "name_zh,PCT国际专利申请量" in out
+    assert json.loads(out)["indicator"]["name_zh"] == "PCT国际专利申请量"
 
 
 def test_an_ambiguous_metric_is_a_usage_error_listing_candidates() -> None:
@@ -552,3 +553,83 @@ def test_repeatable_options_and_flags_may_be_repeated() -> None:
         1,
         "Error: no indicator matches these filters; `ipstats list indicators` shows them all\n",
     )
+
+
+SELECTING = (
+    ("list", "indicators"),
+    ("list", "observations"),
+    ("show", "pct"),
+    ("compare", "alpha", "beta", "-m", "pct"),
+    ("growth", "alpha", "-m", "pct"),
+    ("export",),
+)
+
+
+@pytest.mark.parametrize("command", SELECTING)
+def test_an_unknown_source_is_one_error_line_naming_the_known_ids(
+    sourced_path: Path, command: tuple[str, ...]
+) -> None:
+    code, out, err = run("--data", str(sourced_path), *command, "--source", "stat-2025")
+    assert (code, out) == (2, "")
+    assert err == (
+        "Error: unknown source 'stat-2025'; did you mean: stat-2024, stat-2023? (known sources: "
+        "stat-2024, stat-2023, wp-2023, wp-2024, press-2024, rep-x, rep-y)\n"
+    )
+
+
+@pytest.mark.parametrize("command", SELECTING)
+def test_source_keeps_one_sources_figures_in_every_selecting_command(
+    sourced_path: Path, command: tuple[str, ...]
+) -> None:
+    code, out, err = run(
+        "--data", str(sourced_path), *command, "--source", "wp-2023", "--format", "json"
+    )
+    assert code == 0, err
+    if command[1:] == ("indicators",):  # the indicators it has figures of, counted
+        assert [(r["id"], r["observations"]) for r in json.loads(out)] == [("pct", 1)]
+        return
+    assert "5591" in out and "5590" not in out and "6185" not in out
+
+
+def test_show_lists_every_sources_figure_and_marks_the_primary(sourced_path: Path) -> None:
+    code, out, _ = run("--data", str(sourced_path), "show", "pct", "-f", "table")
+    assert code == 0
+    rows = [line.split() for line in out.splitlines() if line.startswith("  alpha   2022")]
+    # each row's value, its source, and in the column after the source whether it is primary
+    sources = [next(t for t in r if t in ("wp-2023", "stat-2024")) for r in rows]
+    assert [(r[2], s, r[r.index(s) + 1]) for r, s in zip(rows, sources, strict=True)] == [
+        ("5,591", "wp-2023", "no"),
+        ("5,590", "stat-2024", "yes"),
+    ]
+    assert "primary: the figure compare and growth use" in out
+
+
+def test_export_keeps_every_source_and_marks_the_primary(sourced_path: Path) -> None:
+    code, out, _ = run("--data", str(sourced_path), "export", "-m", "pct", "-c", "alpha")
+    assert code == 0
+    rows = [
+        (r["year"], r["value"], r["source"], r["primary"]) for r in csv.DictReader(io.StringIO(out))
+    ]
+    assert rows == [
+        ("2022", "5591", "wp-2023", "false"),
+        ("2022", "5590", "stat-2024", "true"),
+        ("2023", "6185", "wp-2024", "false"),
+        ("2023", "6185", "stat-2024", "true"),
+    ]
+
+
+def test_compare_and_growth_say_when_another_source_disagrees(sourced_path: Path) -> None:
+    line = "Alpha 2022: wp-2023 gives 5,591 (shown: 5,590 from stat-2024)"
+    for command in (("compare", "alpha", "beta", "-m", "pct"), ("growth", "alpha", "-m", "pct")):
+        code, out, _ = run("--data", str(sourced_path), *command, "-f", "table")
+        assert code == 0
+        assert out.count(line) == 1, command
+        assert "6,185 from" not in out  # the sources that agree are not worth a line
+
+
+def test_validate_warns_of_sources_that_disagree(sourced_path: Path) -> None:
+    code, out, err = run("--data", str(sourced_path), "--no-cache", "validate")
+    assert code == 0
+    assert out.endswith("14 observations, 2 warnings\n")
+    assert err.count("they disagree beyond rounding") == 2
+    assert "warning: " + str(sourced_path) + ":29:" in err

@@ -259,7 +259,17 @@ def test_debug_shows_the_traceback_of_a_bug() -> None:
     assert done.stderr.rstrip().endswith("RuntimeError: made to fail")
 
 
-def test_debug_after_a_command_is_not_an_option_of_it() -> None:
-    done = _run("list", "cities", "--debug")
+def test_debug_after_a_command_shows_the_traceback_of_its_error() -> None:
+    assert _run("list", "cities", "--debug").returncode == 0
+    done = _run("compare", "shanghai", "atlantis", "--debug")
+    assert done.returncode != 0
+    assert "Traceback (most recent call last)" in done.stderr
+
+
+@pytest.mark.parametrize("args", [(), ("list",), ("cache",)])
+def test_a_group_given_no_command_prints_its_help_once(args: tuple[str, ...]) -> None:
+    done = _run(*args)
+    both = done.stdout + done.stderr
+    assert both.count("Usage:") == 1, both
+    assert "Commands" in both
     assert done.returncode == 2
-    assert "--debug" in _one_error_line(done.stderr)

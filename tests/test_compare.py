@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ipstats.bounds import flipped
-from ipstats.compare import compare_all, compare_metric
+from ipstats.compare import compare, compare_all, compare_metric
 from ipstats.errors import NoDataError
 from ipstats.model import (
     Category,
@@ -165,7 +165,8 @@ def test_as_of_against_calendar_year_marks_the_row(tiny: Dataset) -> None:
     (record,) = result.to_records()
     assert record["marks"] == "‡"
     assert (record["difference"], record["ratio"]) == (None, None)
-    assert (record["alpha_period"], record["beta_period"]) == ("year", "as_of 2025-04-21")
+    assert (record["alpha_period"], record["beta_period"]) == ("year", "as_of")
+    assert (record["alpha_as_of"], record["beta_as_of"]) == (None, "2025-04-21")
     assert result.footnotes() == (
         "‡ funding_amount 2025: periods differ (Alpha: calendar year; Beta: as of 2025-04-21); "
         "no difference or ratio across them",
@@ -182,10 +183,7 @@ def test_several_marks_combine() -> None:
 
 def test_stated_growth_becomes_a_footnote(tiny: Dataset) -> None:
     result = compare_metric(tiny, pair(tiny), tiny.indicator("widgets_granted"))
-    assert result.footnotes() == (
-        "Alpha 2022: the source reports +10% year on year",
-        "Alpha 2024: the source reports +10% year on year",
-    )
+    assert result.footnotes() == ("Stated growth, Alpha: +10% (2022), +10% (2024)",)
 
 
 def test_year_pins_one_year(tiny: Dataset) -> None:
@@ -346,4 +344,53 @@ def test_a_rank_difference_is_places_ahead_with_no_ratio(tiny: Dataset) -> None:
     assert places_text(latest["difference"]) == "6 places behind"
     assert result.to_table().footnotes[0] == (
         "For ranks, the difference says how many places Alpha is ahead of or behind Beta"
+    )
+
+
+def test_compare_uses_the_primary_figure_and_says_where_another_source_differs(
+    sourced: Dataset,
+) -> None:
+    cities = (sourced.city("alpha"), sourced.city("beta"))
+    result = compare_metric(sourced, cities, sourced.indicator("pct"))
+    by_year = {r["year"]: r for r in result.to_records()}
+    assert (by_year[2022]["alpha"], by_year[2022]["alpha_source"]) == (5590, "stat-2024")
+    assert (by_year[2022]["beta"], by_year[2022]["beta_source"]) == (1000, "stat-2024")
+    assert (by_year[2023]["beta"], by_year[2023]["beta_source"]) == (1234, "rep-y")
+    assert by_year[2022]["difference"] == 4590
+    notes = [n for n in result.to_table().footnotes if "gives" in n]
+    # 2023's 6,185 is in two sources alike: not worth a line
+    assert notes == [
+        "Alpha 2022: wp-2023 gives 5,591 (shown: 5,590 from stat-2024)",
+        "Beta 2022: stat-2023 gives 1,100 (shown: 1,000 from stat-2024)",
+    ]
+    # the sources named in the notes are listed with the others
+    assert any(line.startswith("wp-2023 ") for line in result.sources)
+
+
+def test_compare_of_one_source_takes_its_figures_alone(sourced: Dataset) -> None:
+    cities = (sourced.city("alpha"), sourced.city("beta"))
+    result = compare(sourced, cities, sourced.indicator("pct"), source="wp-2023")
+    (row,) = result.to_records()
+    assert (row["year"], row["alpha"], row["alpha_source"], row["beta"]) == (
+        2022,
+        5591,
+        "wp-2023",
+        None,
+    )
+    assert [m.city.id for m in result.missing] == ["beta"]
+    assert not [n for n in result.to_table().footnotes if "gives" in n]
+
+
+def test_compare_all_uses_primaries_and_names_the_indicator_in_its_notes(
+    sourced: Dataset,
+) -> None:
+    alpha, beta = sourced.city("alpha"), sourced.city("beta")
+    result = compare_all(sourced, (alpha, beta))
+    (row,) = result.to_records()
+    assert (row["indicator"], row["year"], row["alpha"], row["beta"]) == ("pct", 2023, 6185, 1234)
+    assert result.disagreements == ()
+    earlier = compare_all(sourced, (alpha, beta), year_to=2022)
+    assert earlier.disagreements == (
+        "Alpha pct 2022: wp-2023 gives 5,591 (shown: 5,590 from stat-2024)",
+        "Beta pct 2022: stat-2023 gives 1,100 (shown: 1,000 from stat-2024)",
     )

@@ -16,7 +16,7 @@ from ipstats import __version__
 from ipstats.datapackage import write_datapackage
 from ipstats.errors import ExportError
 from ipstats.model import Dataset
-from ipstats.rows import FIELDS
+from ipstats.rows import fields_except
 
 FILES = ["cities.csv", "datapackage.json", "indicators.csv", "observations.csv", "sources.csv"]
 
@@ -59,6 +59,9 @@ def _typed(field: dict[str, Any], text: str) -> Any:
         return dt.date.fromisoformat(text)
     if kind == "array":
         return tuple(json.loads(text))
+    if kind == "boolean":
+        assert text in ("true", "false")
+        return text == "true"
     assert kind == "string"
     return text
 
@@ -127,7 +130,7 @@ def test_schema_fields_equal_the_csv_header(package: Path, name: str) -> None:
 
 def test_observation_fields_follow_the_shared_field_order(package: Path) -> None:
     resource = _resource(package, "observations")
-    assert [f["name"] for f in resource["schema"]["fields"]] == ["id", *FIELDS]
+    assert [f["name"] for f in resource["schema"]["fields"]] == ["id", *fields_except("source_url")]
 
 
 def test_field_types(package: Path) -> None:
@@ -147,8 +150,10 @@ def test_field_types(package: Path) -> None:
         "reported_yoy_qualifier": "string",
         "scope": "string",
         "source": "string",
+        "primary": "boolean",
         "locator": "string",
         "note": "string",
+        "printed": "string",
     }
     assert "unit column" in fields["value"]["description"]
     assert "more_than" in fields["qualifier"]["description"]
@@ -201,8 +206,10 @@ def test_observations_round_trip(package: Path, tiny: Dataset) -> None:
             "reported_yoy_qualifier": o.yoy.qualifier.value if o.yoy else None,
             "scope": o.scope or None,
             "source": o.source,
+            "primary": True,  # tiny has one source per figure
             "locator": o.locator,
             "note": o.note or None,
+            "printed": o.printed or None,
         }
 
 
@@ -239,6 +246,9 @@ def test_reference_tables_round_trip(package: Path, tiny: Dataset) -> None:
             "publisher": s.publisher,
             "published": s.published,
             "languages": s.languages,
+            "url": s.url or None,
+            "type": s.type.value,
+            "retrieved": None,
         }
         for s in tiny.sources
     ]

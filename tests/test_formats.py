@@ -169,12 +169,16 @@ def test_markdown_has_a_header_row_and_footnotes() -> None:
         "Note",
     ]
     assert re.fullmatch(r"\|[-|:]+\|", lines[1])
+    # written for people: thousands separators, numbers aligned right
     assert [c.strip() for c in lines[2].strip("|").split("|")] == [
         "Beta",
-        "3353000000",
+        "3,353,000,000",
         "-3.2",
         "=SUM(A1:A9)",
     ]
+    assert lines[2].split("|")[2].startswith(" ") and lines[2].split("|")[2].endswith(
+        "3,353,000,000 "
+    )
     assert len([line for line in lines if line.startswith("|")]) == 5
     assert lines[-1] == "† coverage differs"
 

@@ -296,7 +296,7 @@ def test_sources_only_for_the_years_shown(tiny: Dataset) -> None:
             "alpha",
             "widgets_granted",
             {"year_from": 2030},
-            "no widgets_granted for alpha between 2030 and ...; alpha has it for 2021, 2022, "
+            "no widgets_granted for alpha from 2030 on; alpha has it for 2021, 2022, "
             "2024; related indicators with data: valid_widgets, widget_share",
         ),
         ("nation", None, {}, "no indicator with two or more years for nation"),
@@ -435,3 +435,39 @@ def test_scope_keeps_the_series_of_one_scope() -> None:
     assert str(caught.value) == (
         "the scope 'zone' matches no scope of metric (scopes: 'combined'; 'demo'; 'pilot')"
     )
+
+
+def test_growth_runs_through_the_primary_figures_and_notes_disagreements(
+    sourced: Dataset,
+) -> None:
+    result = growth(sourced, [sourced.city("alpha")], sourced.indicator("pct"))
+    (series,) = result.series
+    observed = [(p.year, p.value) for p in series.points if p.kind is PointKind.OBSERVED]
+    assert observed == [(2022, 5590), (2023, 6185)]  # stat-2024's, not wp-2023's 5,591
+    assert series.points[1].change == 595
+    assert series.disagreements == (
+        "Alpha 2022: wp-2023 gives 5,591 (shown: 5,590 from stat-2024)",
+    )
+    table = result.to_table()
+    assert "Alpha 2022: wp-2023 gives 5,591 (shown: 5,590 from stat-2024)" in table.footnotes
+    assert {line.partition(" ")[0] for line in table.sources} == {"stat-2024", "wp-2023"}
+
+
+def test_growth_of_one_source_takes_its_figures_alone(sourced: Dataset) -> None:
+    result = growth(sourced, [sourced.city("alpha")], sourced.indicator("pct"), source="wp-2024")
+    (series,) = result.series
+    # its own stated +10.6% implies its 2022; the other sources' 2022 figures are not used
+    assert [(p.kind, p.year, p.value) for p in series.points] == [
+        (PointKind.IMPLIED, 2022, 5592),
+        (PointKind.OBSERVED, 2023, 6185),
+    ]
+    assert series.sources == ("wp-2024",) and series.disagreements == ()
+    with pytest.raises(UsageError, match=r"^unknown source 'nope'"):
+        growth(sourced, [sourced.city("alpha")], sourced.indicator("pct"), source="nope")
+
+
+def test_growth_of_agreeing_sources_says_nothing_about_them(sourced: Dataset) -> None:
+    result = growth(sourced, [sourced.city("alpha")], sourced.indicator("share"))
+    (series,) = result.series
+    assert [(p.value, series.sources) for p in series.points] == [(34.79, ("wp-2024",))]
+    assert not [n for n in result.to_table().footnotes if "gives" in n]

@@ -126,7 +126,7 @@ def test_negative_count(write_dataset: Write) -> None:
         (
             "unit: cny",
             "unit: kg",
-            "unknown unit 'kg' (valid: count, cny, usd, percent, per_10k_people, rank, days, months, years, ratio, times)",
+            "unknown unit 'kg' (valid: count, cny, usd, percent, per_10k_people, per_million_people, million_people, rank, days, months, years, ratio, times)",
         ),
         (
             "qualifier: more_than",
@@ -184,8 +184,17 @@ def test_duplicate_observation(write_dataset: Write) -> None:
     text = TINY + line.replace("242", "243")
     assert one_problem(write_dataset(text)) == (
         "data.yaml:77:5: observations[13]: duplicate observation of widgets_granted for beta in 2024 "
-        "(year); first at observations[3] (line 67)"
+        "(year) from src-b, first at observations[3] (line 67); a figure may come from several "
+        "sources, but from each only once"
     )
+
+
+def test_the_same_figure_from_another_source_is_no_duplicate(write_dataset: Write) -> None:
+    line = "  - {indicator: widgets_granted, city: beta, year: 2024, value: 242, qualifier: exact, period: year, source: src-a, locator: p. 9}\n"
+    loaded = load(write_dataset(TINY + line), use_cache=False)
+    found = [o for o in loaded.dataset.observations if (o.city, o.year) == ("beta", 2024)]
+    assert {o.source for o in found if o.indicator == "widgets_granted"} == {"src-a", "src-b"}
+    assert loaded.warnings == ()  # the two agree
 
 
 def test_alias_claimed_by_two_cities(write_dataset: Write) -> None:

@@ -117,7 +117,9 @@ def test_an_observation_is_a_record_with_a_key() -> None:
         as_of=dt.date(2024, 6, 30),
         yoy=ReportedChange(ChangeKind.PERCENT, 3.5),
     )
-    assert o.key == ("x", "a", 2024, Period.AS_OF, dt.date(2024, 6, 30), "")
+    assert o.figure == ("x", "a", 2024, Period.AS_OF, dt.date(2024, 6, 30), "")
+    assert o.key == (*o.figure, "s")  # the same figure from another source is another observation
+    assert o._replace(source="t").figure == o.figure and o._replace(source="t").key != o.key
     assert o.period_label == "as_of 2024-06-30"
     assert (o.scope, o.note) == ("", "")
     assert o._replace(value=6).value == 6 and o.value == 5

@@ -15,6 +15,7 @@ from ipstats.query import (
     missing,
     parse_year,
     period_text,
+    primaries,
     related_indicators,
     require,
     select,
@@ -257,3 +258,41 @@ def test_where_takes_several_metrics_and_years(tiny: Dataset) -> None:
 )
 def test_search_finds_every_word_in_any_order(tiny: Dataset, search: str, found: set[str]) -> None:
     assert {i.id for i in tiny.indicators if Filter(search=search).admits_indicator(i)} == found
+
+
+def test_a_source_keeps_its_own_figures_only(sourced: Dataset) -> None:
+    chosen = where(sourced, ["alpha"], "pct", source="wp-2023")
+    assert chosen.sources == ("wp-2023",)
+    assert [(o.year, o.value, o.source) for o in select(sourced, chosen)] == [
+        (2022, 5591, "wp-2023")
+    ]
+    assert where(sourced, source="WP-2023").sources == ("wp-2023",)  # ids in any case
+    assert where(sourced).sources == ()  # no source named: every source
+    everyone = select(sourced, where(sourced, ["alpha"], "pct"))
+    assert sorted({o.source for o in everyone}) == ["stat-2024", "wp-2023", "wp-2024"]
+
+
+def test_an_unknown_source_names_the_known_ones(sourced: Dataset) -> None:
+    with pytest.raises(UsageError) as caught:
+        where(sourced, source="wp-2025")
+    assert str(caught.value) == (
+        "unknown source 'wp-2025'; did you mean: wp-2024, wp-2023? (known sources: stat-2024, "
+        "stat-2023, wp-2023, wp-2024, press-2024, rep-x, rep-y)"
+    )
+
+
+def test_nothing_from_a_source_in_the_years_asked_says_which_years_it_has(
+    sourced: Dataset,
+) -> None:
+    chosen = where(sourced, ["alpha"], "pct", 2023, source="wp-2023")
+    with pytest.raises(NoDataError, match=r"data exists for 2022$"):
+        require(select(sourced, chosen), "observations", sourced, chosen)
+
+
+def test_primaries_choose_one_figure_per_year_of_a_series(sourced: Dataset) -> None:
+    found = primaries(sourced, select(sourced, Filter(cities=("beta",), indicators=("pct",))))
+    assert [(f.primary.year, f.primary.source, len(f.others)) for f in found] == [
+        (2021, "rep-x", 1),  # equal in all but the id
+        (2022, "stat-2024", 1),  # the newer yearbook
+        (2023, "rep-y", 1),  # the exact figure before the bound
+    ]

@@ -185,3 +185,18 @@ def test_one_footer_names_only_the_marks_that_appear_and_each_line_once() -> Non
     lines = footer([table, table])
     assert lines == ["~ about", "a note", "Sources:", "  src (2025): Report"]
     assert legend([Table("T", table.columns, table.rows[1:])]) == ""
+
+
+def test_many_sources_are_one_paragraph_of_ids_and_years() -> None:
+    from ipstats.render import footer
+
+    few = Table(
+        "t", (Column("a", "A"),), ({"a": 1},), sources=tuple(f"s{i} (2025): T" for i in range(4))
+    )
+    many = Table(
+        "t", (Column("a", "A"),), ({"a": 1},), sources=tuple(f"s{i} (2025): T" for i in range(5))
+    )
+    assert footer([few]) == ["Sources:", *(f"  s{i} (2025): T" for i in range(4))]
+    assert footer([many]) == [
+        "Sources (titles: ipstats list sources): " + ", ".join(f"s{i} (2025)" for i in range(5))
+    ]

@@ -44,8 +44,11 @@ def test_a_row_holds_every_field_in_order() -> None:
         "reported_yoy_qualifier": "more_than",
         "scope": "old town",
         "source": "src-a",
+        "primary": True,
         "locator": "p. 3",
         "note": "n",
+        "printed": None,
+        "source_url": None,
     }
 
 
@@ -58,12 +61,24 @@ def test_missing_parts_are_none_not_empty_text() -> None:
         "reported_yoy_qualifier",
         "scope",
         "note",
+        "printed",
+        "source_url",
     ]
 
 
-def test_a_dated_period_carries_its_date() -> None:
-    assert observation_row(STATED, "count", dated_period=True)["period"] == "cumulative 2025-06-30"
-    assert observation_row(BARE, "count", dated_period=True)["period"] == "year"
+def test_the_period_and_its_date_are_apart() -> None:
+    stated = observation_row(STATED, "count")
+    assert (stated["period"], stated["as_of"]) == ("cumulative", "2025-06-30")
+    bare = observation_row(BARE, "count")
+    assert (bare["period"], bare["as_of"]) == ("year", None)
+
+
+def test_a_row_carries_the_printed_figure_and_the_source_address() -> None:
+    row = observation_row(
+        BARE._replace(printed="17.93万"), "count", source_url="https://example.org/a"
+    )
+    assert (row["printed"], row["source_url"]) == ("17.93万", "https://example.org/a")
+    assert list(FIELDS[-2:]) == ["printed", "source_url"]  # added last: old columns keep place
 
 
 def test_fields_except_keeps_the_order_and_refuses_unknown_names() -> None:

@@ -55,9 +55,10 @@ def test_row_counts_equal_the_dataset(db: sqlite3.Connection, tiny: Dataset) -> 
 
 def test_observation_columns_follow_the_shared_field_order(db: sqlite3.Connection) -> None:
     columns = [row[1] for row in db.execute("PRAGMA table_info(observations)")]
-    assert columns == ["id", *fields_except("unit")]
+    assert columns == ["id", *fields_except("unit", "source_url")]
     view = [row[1] for row in db.execute("PRAGMA table_info(observations_with_unit)")]
-    assert view == ["id", *FIELDS]
+    assert view == ["id", *fields_except("source_url")]
+    assert "source_url" in FIELDS  # the address stands once, in sources.url
 
 
 def test_known_value_is_a_raw_integer(db: sqlite3.Connection) -> None:
@@ -129,6 +130,9 @@ def test_reference_tables_hold_the_dataset(db: sqlite3.Connection) -> None:
         "Office A",
         "2024-04",
         "zh,en",
+        None,
+        "report",
+        None,
     )
     assert db.execute("SELECT * FROM cities WHERE id = 'alpha'").fetchone() == (
         "alpha",
@@ -225,8 +229,8 @@ def test_not_null_and_checks_reject_bad_rows(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA foreign_keys = ON")
     good = (
         "INSERT INTO observations (city, year, indicator, value, qualifier, period, source,"
-        " locator{extra}) VALUES ('alpha', 2030, 'widgets_granted', {value}, '{qualifier}',"
-        " '{period}', '{source}', 'p. 1'{extra_value})"
+        " \"primary\", locator{extra}) VALUES ('alpha', 2030, 'widgets_granted', {value},"
+        " '{qualifier}', '{period}', '{source}', {primary}, 'p. 1'{extra_value})"
     )
 
     def insert(**changes: str) -> None:
@@ -235,6 +239,7 @@ def test_not_null_and_checks_reject_bad_rows(db: sqlite3.Connection) -> None:
             "qualifier": "exact",
             "period": "year",
             "source": "src-a",
+            "primary": "1",
             "extra": "",
             "extra_value": "",
         }
@@ -254,14 +259,24 @@ def test_not_null_and_checks_reject_bad_rows(db: sqlite3.Connection) -> None:
         {"extra": ", reported_yoy_kind", "extra_value": ", 'percent'"},  # without a value
         {"extra": ", scope", "extra_value": ", ''"},
         {"source": "src-z"},  # foreign key
+        {"primary": "2"},
+        {"primary": "NULL"},
     ):
         with pytest.raises(sqlite3.IntegrityError):
             insert(**changes)
     with pytest.raises(sqlite3.IntegrityError):  # a second observation with the same key
         db.execute(
             "INSERT INTO observations (city, year, indicator, value, qualifier, period, source,"
-            " locator) VALUES ('beta', 2024, 'widgets_granted', 1, 'exact', 'year', 'src-a', 'x')"
+            " \"primary\", locator) VALUES ('beta', 2024, 'widgets_granted', 1, 'exact',"
+            " 'year', 'src-b', 1, 'x')"
         )
+    # the same figure from another source is another observation
+    db.execute(
+        "INSERT INTO observations (city, year, indicator, value, qualifier, period, source,"
+        " \"primary\", locator) VALUES ('beta', 2024, 'widgets_granted', 1, 'exact',"
+        " 'year', 'src-a', 0, 'x')"
+    )
+    db.rollback()
 
 
 def test_view_puts_each_value_next_to_its_unit(db: sqlite3.Connection) -> None:

@@ -35,14 +35,31 @@ class IpstatsGroup(typer.core.TyperGroup):
         if not isinstance(state, State):
             state = extra["obj"] = State()
         try:
-            code = super().main(
-                args=args,
-                prog_name=prog_name or "ipstats",
-                complete_var=complete_var,
-                standalone_mode=False,
-                windows_expand_args=windows_expand_args,
-                **extra,
+            args = list(sys.argv[1:] if args is None else args)
+            shell = _completion_shell(args)
+            # Typer's --show-completion takes no shell name (it asks the process tree); the
+            # completion protocol it installs takes one from the environment.
+            variable = complete_var or "_{}_COMPLETE".format(
+                (prog_name or "ipstats").replace("-", "_").upper()
             )
+            before = os.environ.get(variable)
+            if shell is not None:
+                os.environ[variable] = f"source_{shell}"
+            try:
+                code = super().main(
+                    args=[] if shell is not None else _hoisted(self, args),
+                    prog_name=prog_name or "ipstats",
+                    complete_var=complete_var,
+                    standalone_mode=False,
+                    windows_expand_args=windows_expand_args,
+                    **extra,
+                )
+            finally:
+                if shell is not None:
+                    if before is None:
+                        os.environ.pop(variable, None)
+                    else:
+                        os.environ[variable] = before
             # Output still buffered would otherwise be written at the interpreter's exit, where
             # a failure to write it is reported as an ignored exception and exit status 120.
             if sys.stdout is not None:
@@ -95,6 +112,69 @@ class IpstatsGroup(typer.core.TyperGroup):
         if isinstance(command, typer.core.TyperCommand) and not ctx.resilient_parsing:
             _refuse_repeated(command.get_params(ctx), rest)
         return name, command, rest
+
+
+# The root options that also work after a command (`ipstats show pct --no-color`).
+_ROOT_FLAGS = frozenset({"--no-color", "--no-cache", "--debug"})
+_ROOT_VALUED = frozenset({"--data"})
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _completion_shell(args: Sequence[str]) -> str | None:
+    """The shell named in `--show-completion SHELL` (or `=SHELL`); None when none is named."""
+    if not args or args[0].partition("=")[0] != "--show-completion":
+        return None
+    named = args[0].partition("=")[2] or (args[1] if len(args) > 1 else "")
+    if not named:
+        return None
+    if named not in SHELLS:
+        raise UsageError(f"--show-completion: unknown shell {named!r}; known: {', '.join(SHELLS)}")
+    return named
+
+
+def _hoisted(group: typer.core.TyperGroup, args: list[str]) -> list[str]:
+    """``args`` with the root options given after a command moved before it, where the parser
+    looks for them; values of the command's own options are left where they are."""
+    at = start = _start(args)
+    command: Any = group
+    while at < len(args) and isinstance(command, typer.core.TyperGroup):
+        command = command.commands.get(args[at])
+        at += 1
+    if command is None or isinstance(command, typer.core.TyperGroup):
+        return args
+    takes_value = {
+        flag
+        for parameter in command.params
+        if isinstance(parameter, typer.core.TyperOption)
+        and not (parameter.is_flag or parameter.count)
+        for flag in parameter.opts
+    }
+    head, path, rest = args[:start], args[start:at], args[at:]
+    moved: list[str] = []
+    kept: list[str] = []
+    tokens = iter(rest)
+    for token in tokens:
+        if token == "--":
+            kept += [token, *tokens]
+            break
+        name = token.partition("=")[0]
+        if token in _ROOT_FLAGS:
+            moved.append(token)
+        elif name in _ROOT_VALUED:
+            moved += [token] if "=" in token else [token, next(tokens, "")]
+        else:
+            kept.append(token)
+            if token in takes_value:
+                kept.append(next(tokens, ""))
+    return [*head, *moved, *path, *kept] if moved else args
+
+
+def _start(args: Sequence[str]) -> int:
+    """Where the command path starts: after the root options."""
+    at = 0
+    while at < len(args) and args[at].startswith("-") and args[at] != "--":
+        at += 2 if args[at] in _ROOT_VALUED else 1
+    return at
 
 
 class _ReaderGone(Exception):
@@ -193,12 +273,48 @@ def _error(message: str) -> None:
 
 def _typer_error(exc: typer.TyperException) -> int:
     ctx = getattr(exc, "ctx", None)
-    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
-        typer.echo(ctx.get_help(), err=True)
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        # The help was made when the error was: Rich printed it then, or it is the message.
+        # Asking the context for it again would print it twice.
+        message = exc.format_message()
+        if message.strip():
+            typer.echo(message, err=True)
         return ExitStatus.USAGE
     hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-    _error(exc.format_message() + hint)
+    if type(exc).__name__ == "NoSuchOption" and ctx is not None:
+        _error(_no_such_option(ctx, str(getattr(exc, "option_name", ""))) + hint)
+    else:
+        _error(exc.format_message() + hint)
     return exc.exit_code
+
+
+def _no_such_option(ctx: Any, name: str) -> str:
+    """What to say of an unknown option: the close ones of this command, and the commands
+    that have it when it is another command's."""
+    import difflib
+
+    def flags(command: Any) -> list[str]:
+        return [
+            f for p in command.params for f in (*p.opts, *p.secondary_opts) if f.startswith("-")
+        ]
+
+    own = [*flags(ctx.command), *flags(ctx.find_root().command)]
+    others = [
+        path for path, command in _commands(ctx.find_root().command, "") if name in flags(command)
+    ]
+    elsewhere = f"; it is an option of {', '.join(others)}" if others else ""
+    hits = difflib.get_close_matches(name, dict.fromkeys(own), n=3, cutoff=0.7)
+    close = f"; did you mean: {', '.join(hits)}?" if hits and not elsewhere else ""
+    return f"no such option {name} for {ctx.command_path!r}{close}{elsewhere}"
+
+
+def _commands(group: Any, path: str) -> Iterable[tuple[str, Any]]:
+    """Every command below ``group``, with its path ("list observations")."""
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, typer.core.TyperGroup):
+            yield from _commands(command, f"{path}{name} ")
+        else:
+            yield f"{path}{name}", command
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ipstats.errors import IpstatsError
-from ipstats.formats import Format
+from ipstats.formats import SCREEN, Format
 from ipstats.model import Category
 
 # Shared options, defined once.
@@ -16,7 +16,10 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format; default: table on a terminal, tsv in a pipe.",
+        metavar="FORMAT",
+        help="Output format: "
+        + ", ".join(f.value for f in SCREEN)
+        + "; default: table on a terminal, tsv in a pipe.",
         show_default=False,
     ),
 ]
@@ -71,6 +74,7 @@ CityOpt = Annotated[
     typer.Option(
         "--city",
         "-c",
+        metavar="CITY",
         help="Only this city (repeatable).",
         show_default=False,
         callback=text_value,
@@ -85,6 +89,7 @@ MetricOpt = Annotated[
     typer.Option(
         "--metric",
         "-m",
+        metavar="METRIC",
         help=f"{_METRIC_HELP}.",
         show_default=False,
         callback=text_value,
@@ -96,6 +101,7 @@ MetricsOpt = Annotated[
     typer.Option(
         "--metric",
         "-m",
+        metavar="METRIC",
         help=f"{_METRIC_HELP}; repeatable.",
         show_default=False,
         callback=text_value,
@@ -104,13 +110,21 @@ MetricsOpt = Annotated[
 ]
 YearOpt = Annotated[
     str | None,
-    typer.Option("--year", "-y", help="Only this year.", show_default=False, callback=text_value),
+    typer.Option(
+        "--year",
+        "-y",
+        metavar="YEAR",
+        help="Only this year.",
+        show_default=False,
+        callback=text_value,
+    ),
 ]
 YearsOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--year",
         "-y",
+        metavar="YEAR",
         help="Only this year (repeatable).",
         show_default=False,
         callback=text_value,
@@ -118,20 +132,31 @@ YearsOpt = Annotated[
 ]
 FromOpt = Annotated[
     str | None,
-    typer.Option("--from", help="First year.", show_default=False, callback=text_value),
+    typer.Option(
+        "--from", metavar="YEAR", help="First year.", show_default=False, callback=text_value
+    ),
 ]
 ToOpt = Annotated[
-    str | None, typer.Option("--to", help="Last year.", show_default=False, callback=text_value)
+    str | None,
+    typer.Option(
+        "--to", metavar="YEAR", help="Last year.", show_default=False, callback=text_value
+    ),
 ]
 CategoryOpt = Annotated[
     Category | None,
-    typer.Option("--category", help="Only indicators of this category.", show_default=False),
+    typer.Option(
+        "--category",
+        metavar="CATEGORY",
+        help="Only indicators of this category: " + ", ".join(c.value for c in Category) + ".",
+        show_default=False,
+    ),
 ]
 SearchOpt = Annotated[
     str | None,
     typer.Option(
         "--search",
         "-s",
+        metavar="WORDS",
         help="Words to find, all of them in any order, in indicator ids, names (English or "
         "Chinese), aliases and descriptions (e.g. 'granted patents', 专利).",
         show_default=False,
@@ -142,7 +167,19 @@ ScopeOpt = Annotated[
     str | None,
     typer.Option(
         "--scope",
+        metavar="TEXT",
         help="Only the metric's figures whose scope contains this text ('whole' for none).",
+        show_default=False,
+        callback=text_value,
+    ),
+]
+SourceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        metavar="SOURCE",
+        help="Only the figures of this source (an id from `ipstats list sources`); without "
+        "it, where several sources state a figure, the primary one is used.",
         show_default=False,
         callback=text_value,
     ),

@@ -359,10 +359,13 @@ def _files(cache_dir: Path) -> list[Path]:
         return []
 
 
-def clear(cache_dir: Path | None = None) -> tuple[Path, int]:
-    """Remove every snapshot, and what writers leave unless one is writing; returns the
-    directory and how many snapshots and temporary files were removed."""
+def clear(cache_dir: Path | None = None, *, stale: bool = False) -> tuple[Path, int]:
+    """Remove every snapshot, and what writers leave unless one is writing (with ``stale``,
+    only the snapshots no ipstats can use: damaged, or for a dataset file that is gone);
+    returns the directory and how many files were removed."""
     where = cache_dir or directory()
+    if stale:
+        return where, sum(_removed(e.file) for e in entries(where) if e.stale)
     removed = 0
     for path in _files(where):
         target = _temporary(path)
@@ -411,6 +414,11 @@ class Entry(NamedTuple):
     written: str
     version: str  # "ipstats 0.1.0, Python 3.11" ("" if damaged)
     current: bool  # of this version, and whole: used by this ipstats
+
+    @property
+    def stale(self) -> bool:
+        """Of no use to any ipstats: damaged, or its dataset file is gone."""
+        return not self.dataset or not Path(self.dataset).exists()
 
 
 def entries(cache_dir: Path | None = None) -> list[Entry]:

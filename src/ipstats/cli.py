@@ -28,13 +28,16 @@ from ipstats._cli_options import (
     QuietOpt,
     ScopeOpt,
     SearchOpt,
+    SourceOpt,
     ToOpt,
     YearOpt,
     YearsOpt,
     complete_city,
+    text_value,
 )
 from ipstats.errors import UsageError
 from ipstats.formats import EXPORT, SCREEN, Format, choose, write_tables
+from ipstats.model import CityKind, PlaceLevel
 from ipstats.table import Table
 from ipstats.terms import Terms
 
@@ -45,16 +48,19 @@ app = typer.Typer(
     cls=IpstatsGroup,
     name="ipstats",
     help="Query intellectual-property statistics of Chinese cities, every figure traced to its source.\n\n"
-    "Example: ipstats compare shanghai shenzhen --metric pct",
+    "Examples:\n\nipstats compare shanghai shenzhen --metric pct\n\n"
+    "ipstats list indicators --search patent",
     epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 list_app = typer.Typer(
     cls=IpstatsGroup,
-    help="List cities, indicators, sources or observations.\n\nExample: ipstats list observations --city shanghai --metric pct",
+    help="List cities, indicators, sources or observations.\n\n"
+    "Examples:\n\nipstats list cities\n\nipstats list observations --city shanghai --metric pct",
     epilog=EXIT_CODES,
     no_args_is_help=True,
 )
@@ -80,6 +86,7 @@ def _root(
         Path | None,
         typer.Option(
             "--data",
+            metavar="FILE",
             help="Dataset file to use instead of the shipped one (also $IPSTATS_DATA).",
             show_default=False,
         ),
@@ -120,10 +127,12 @@ _FLAGS = Terms(
     end="--to",
     bounds="--from/--to",
     format="--format",
+    output="-o",
     output_file="-o FILE",
     output_directory="-o DIRECTORY",
     wide="--wide",
     scope="--scope",
+    bom="--bom",
 )
 
 
@@ -172,7 +181,9 @@ def _emit(
         if chart is not None:
             console.print(chart())
         return
-    write_tables(sys.stdout, tables, chosen, sanitize)
+    # Markdown is for people: the tables a terminal shows, not the machine records.
+    written = human if chosen is Format.MARKDOWN and human is not None else tables
+    write_tables(sys.stdout, written, chosen, sanitize)
 
 
 def _draw_compare(result: Any) -> Any:
@@ -192,12 +203,21 @@ def validate(
     ctx: typer.Context,
     path: Annotated[
         Path | None,
-        typer.Argument(help="Dataset file to check (default: the one in use).", show_default=False),
+        typer.Argument(
+            metavar="FILE",
+            help="Dataset file to check (default: the one in use).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Check a dataset file and report every problem found.
 
-    Example: ipstats validate data/indicators.yaml
+    Examples:
+
+    ipstats validate
+
+    ipstats validate data/indicators.yaml
+
     """
     from ipstats.datafile import choose_path, on_terminal
     from ipstats.validation import validate as check
@@ -215,17 +235,32 @@ def validate(
 @list_app.command("cities")
 def list_cities(
     ctx: typer.Context,
+    kind: Annotated[
+        CityKind | None,
+        typer.Option(
+            "--kind",
+            help="Only places of this kind; province means every province-level division "
+            "(provinces, autonomous regions and municipalities), as CNIPA lists them.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOpt = None,
     expanded: ExpandedOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """List the cities (and countries, clusters) with their names and aliases.
+    """List the places (country, provinces, municipalities, regions, cities) with their
+    kind and the place each is part of.
 
-    Example: ipstats list cities
+    Examples:
+
+    ipstats list cities
+
+    ipstats list cities --kind city --format csv
     """
     from ipstats.listing import cities_table
 
-    _emit(ctx, [cities_table(state_of(ctx).dataset())], fmt, expanded=expanded, quiet=quiet)
+    table = cities_table(state_of(ctx).dataset(), kind)
+    _emit(ctx, [table], fmt, expanded=expanded, quiet=quiet)
 
 
 @list_app.command("indicators")
@@ -234,6 +269,7 @@ def list_indicators(
     city: CityOpt = None,
     category: CategoryOpt = None,
     search: SearchOpt = None,
+    source: SourceOpt = None,
     fmt: FormatOpt = None,
     expanded: ExpandedOpt = False,
     quiet: QuietOpt = False,
@@ -241,13 +277,20 @@ def list_indicators(
     """List indicators with their names in English and Chinese, aliases, units and measures
     (with --city, those the places have data for).
 
-    Example: ipstats list indicators --category creation --search patent
+    Examples:
+
+    ipstats list indicators --category creation --search patent
+
+    ipstats list indicators --city shenzhen
+
     """
+    from ipstats import resolve
     from ipstats.listing import indicators_table
     from ipstats.query import where
 
     ds = state_of(ctx).dataset()
-    chosen = where(ds, city or (), category=category, search=search, terms=_FLAGS)
+    chosen = where(ds, city or (), category=category, search=search, terms=_FLAGS, source=source)
+    _said(resolve.notes(ds, city or ()))
     _emit(ctx, [indicators_table(ds, chosen)], fmt, expanded=expanded, quiet=quiet)
 
 
@@ -260,7 +303,11 @@ def list_sources(
 ) -> None:
     """List the source documents every figure comes from.
 
-    Example: ipstats list sources
+    Examples:
+
+    ipstats list sources
+
+    ipstats list sources --format json
     """
     from ipstats.listing import sources_table
 
@@ -277,6 +324,7 @@ def list_observations(
     year_to: ToOpt = None,
     category: CategoryOpt = None,
     search: SearchOpt = None,
+    source: SourceOpt = None,
     fmt: FormatOpt = None,
     no_sanitize: NoSanitizeOpt = False,
     expanded: ExpandedOpt = False,
@@ -284,13 +332,21 @@ def list_observations(
 ) -> None:
     """List observations with value, unit, qualifier, period and source.
 
-    Example: ipstats list observations --city shanghai --metric pct
+    Examples:
+
+    ipstats list observations --city shanghai --metric pct
+
+    ipstats list observations --search trademark --year 2023 --format csv
     """
+    from ipstats import resolve
     from ipstats.listing import observations_table
     from ipstats.query import where
 
     ds = state_of(ctx).dataset()
-    chosen = where(ds, city or (), metric, year, year_from, year_to, category, search, _FLAGS)
+    chosen = where(
+        ds, city or (), metric, year, year_from, year_to, category, search, _FLAGS, source
+    )
+    _said(resolve.notes(ds, city or ()))
     _emit(
         ctx,
         [observations_table(ds, chosen)],
@@ -307,22 +363,42 @@ def show(
     name: Annotated[
         str,
         typer.Argument(
+            metavar="NAME",
             help="An indicator (id, alias, prefix, English or Chinese name) or a city "
-            "(id, name, alias)."
+            "(id, name, alias).",
         ),
     ],
+    source: SourceOpt = None,
     fmt: FormatOpt = None,
     expanded: ExpandedOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Everything about one indicator or one city.
 
-    Example: ipstats show pct
-    """
-    from ipstats.listing import show as details
+    Examples:
 
-    tables = details(state_of(ctx).dataset(), name)
-    _emit(ctx, tables, fmt, expanded=expanded, quiet=quiet, whole=True)
+    ipstats show pct
+
+    ipstats show shanghai --format json
+    """
+    from ipstats import resolve
+    from ipstats.listing import show as details
+    from ipstats.query import sources_named
+
+    ds = state_of(ctx).dataset()
+    _said(resolve.notes(ds, [name]))
+    chosen = _screen_format(fmt)
+    wanted = sources_named(ds, source)
+    if chosen in (Format.JSON, Format.YAML):
+        from ipstats.formats import write_document
+        from ipstats.listing import show_document
+
+        write_document(sys.stdout, show_document(ds, name, wanted), chosen)
+        return
+    tables: tuple[Table, ...] = details(ds, name, wanted)
+    if chosen in (Format.CSV, Format.TSV, Format.JSONL):
+        tables = tables[1:]  # one table per document: the rows; JSON and YAML hold the record too
+    _emit(ctx, tables, chosen, expanded=expanded, quiet=quiet, whole=True)
 
 
 @app.command()
@@ -331,6 +407,7 @@ def compare(
     cities: Annotated[
         list[str],
         typer.Argument(
+            metavar="CITY...",
             help="Two or more cities (id, name, Chinese name or alias).",
             show_default=False,
             autocompletion=complete_city,
@@ -342,6 +419,7 @@ def compare(
     year_to: ToOpt = None,
     category: CategoryOpt = None,
     scope: ScopeOpt = None,
+    source: SourceOpt = None,
     fmt: FormatOpt = None,
     chart: ChartOpt = False,
     expanded: ExpandedOpt = False,
@@ -349,7 +427,11 @@ def compare(
 ) -> None:
     """Compare cities side by side, with difference and ratio.
 
-    Example: ipstats compare shanghai shenzhen --metric pct
+    Examples:
+
+    ipstats compare shanghai shenzhen --metric pct
+
+    ipstats compare shanghai shenzhen --year 2024 --format csv
     """
     from ipstats import resolve
     from ipstats.compare import compare as side_by_side
@@ -358,25 +440,32 @@ def compare(
         raise UsageError("--chart needs --metric: a chart shows one metric")
     ds = state_of(ctx).dataset()
     found, indicator = resolve.cities(ds, cities), resolve.indicator_if_named(ds, metric)
-    result = side_by_side(ds, found, indicator, year, _FLAGS, year_from, year_to, category, scope)
+    _said(resolve.notes(ds, cities))
+    result = side_by_side(
+        ds, found, indicator, year, _FLAGS, year_from, year_to, category, scope, source
+    )
     picture = partial(_draw_compare, result) if chart else None
     _emit(ctx, [result.to_table()], fmt, chart=picture, expanded=expanded, quiet=quiet)
     _said(result.notes())
 
 
-@app.command()
+@app.command(short_help="Year-on-year change, span change and CAGR, beside stated growth.")
 def growth(
     ctx: typer.Context,
     cities: Annotated[
         list[str],
         typer.Argument(
-            help="One or more cities.", show_default=False, autocompletion=complete_city
+            metavar="CITY...",
+            help="One or more cities.",
+            show_default=False,
+            autocompletion=complete_city,
         ),
     ],
     metric: MetricsOpt = None,
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     scope: ScopeOpt = None,
+    source: SourceOpt = None,
     no_implied: Annotated[
         bool, typer.Option("--no-implied", help="Hide values implied by a stated growth rate.")
     ] = False,
@@ -387,18 +476,91 @@ def growth(
 ) -> None:
     """Year-on-year change, span change and CAGR, beside the growth the sources state.
 
-    Example: ipstats growth shanghai --metric valid_trademarks
+    Examples:
+
+    ipstats growth shanghai --metric valid_trademarks
+
+    ipstats growth shanghai shenzhen --metric pct --format csv
     """
     from ipstats import resolve
     from ipstats.growth import growth as compute
 
     ds = state_of(ctx).dataset()
     found, chosen = resolve.cities(ds, cities), resolve.indicators(ds, metric)
-    result = compute(ds, found, chosen, year_from, year_to, not no_implied, _FLAGS, scope)
+    _said(resolve.notes(ds, cities))
+    result = compute(ds, found, chosen, year_from, year_to, not no_implied, _FLAGS, scope, source)
     picture = partial(_draw_growth, result) if chart else None
     human = result.series_tables()
     _emit(ctx, [result.to_table()], fmt, chart=picture, human=human, expanded=expanded, quiet=quiet)
     _said(result.notes())
+
+
+@app.command()
+def rank(
+    ctx: typer.Context,
+    metric: MetricOpt = None,
+    year: YearOpt = None,
+    kind: Annotated[
+        PlaceLevel | None,
+        typer.Option(
+            "--kind",
+            metavar="KIND",
+            help="Places to rank: province (provinces and municipalities), region (Hong Kong, "
+            "Macau, Taiwan) or city; default: province-level places and regions.",
+            show_default=False,
+        ),
+    ] = None,
+    within: Annotated[
+        str | None,
+        typer.Option(
+            "--within",
+            metavar="PLACE",
+            help="Only the places inside this one (e.g. guangdong: its cities).",
+            show_default=False,
+            callback=text_value,
+            autocompletion=complete_city,
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+    chart: ChartOpt = False,
+    expanded: ExpandedOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Places ordered by a metric, with rank and share of the national (and parent) figure.
+
+    Examples:
+
+    ipstats rank --metric pct --year 2016 --kind city
+
+    ipstats rank --metric valid_invention_patents --within guangdong
+    """
+    from ipstats import resolve
+    from ipstats.rank import rank as order
+
+    if metric is None:
+        raise UsageError("rank needs --metric: a ranking orders places by one metric")
+    ds = state_of(ctx).dataset()
+    place = resolve.city(ds, within) if within is not None else None
+    if within is not None:
+        _said(resolve.notes(ds, [within]))
+    result = order(ds, resolve.indicator(ds, metric), year, kind, place, _FLAGS)
+    picture = partial(_draw_rank, result) if chart else None
+    view = _rank_view(result)
+    _emit(ctx, [result.to_table()], fmt, chart=picture, human=view, expanded=expanded, quiet=quiet)
+    _said(result.notes())
+
+
+def _rank_view(result: Any) -> Iterable[Table]:
+    # A generator, so that the renderer (and Rich) is imported only when a terminal shows it.
+    from ipstats.render import rank_table
+
+    yield rank_table(result)
+
+
+def _draw_rank(result: Any) -> Any:
+    from ipstats.render import rank_chart  # Rich, only when a chart is drawn
+
+    return rank_chart(result)
 
 
 def _said(notes: Iterable[str]) -> None:
@@ -418,26 +580,29 @@ def _complete_export_format(incomplete: str) -> list[str]:
     return [f.value for f in EXPORT if f.value.startswith(incomplete)]
 
 
-@app.command()
+@app.command(short_help="Export observations with their sources: csv, json, sqlite, ...")
 def export(
     ctx: typer.Context,
     fmt: Annotated[
-        Format,
+        Format | None,
         typer.Option(
             "--format",
             "-f",
             parser=_export_format,
-            metavar=f"<{'|'.join(EXPORT)}>",
+            metavar="FORMAT",
             autocompletion=_complete_export_format,
-            help="Output format.",
+            help=f"Output format: {', '.join(EXPORT)}; default: the one the -o file's "
+            "extension says, else csv.",
+            show_default=False,
         ),
-    ] = Format.CSV,
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
-            help="Write to this file (atomically) instead of stdout.",
+            metavar="FILE",
+            help="Write to this file (atomically) instead of stdout; - is stdout.",
             show_default=False,
         ),
     ] = None,
@@ -450,20 +615,37 @@ def export(
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     category: CategoryOpt = None,
+    source: SourceOpt = None,
     no_sanitize: NoSanitizeOpt = False,
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom",
+            help="Begin with a UTF-8 byte-order mark, so that Excel shows Chinese text "
+            "(csv, tsv, markdown).",
+        ),
+    ] = False,
 ) -> None:
     """Export observations, one row each (or --wide), with their sources.
 
-    Example: ipstats export --format csv -o ipstats.csv
+    Examples:
+
+    ipstats export --format csv -o ipstats.csv
+
+    ipstats export --city shenzhen --format json
 
     Formats: csv, tsv, json, jsonl, yaml, markdown (to stdout or -o FILE);
     sqlite (-o FILE.db) and datapackage (-o DIRECTORY, a Frictionless Data Package).
     """
+    from ipstats.export import chosen_format
     from ipstats.export import export as write
     from ipstats.query import where
 
+    fmt, output = chosen_format(fmt, output, _FLAGS)
     ds = state_of(ctx).dataset()
-    chosen = where(ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS)
+    chosen = where(
+        ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS, source=source
+    )
     written = write(
         ds,
         chosen,
@@ -472,15 +654,82 @@ def export(
         stream=sys.stdout,
         wide=wide,
         sanitize=not no_sanitize,
+        bom=bom,
         terms=_FLAGS,
     )
     if written is not None:
         typer.echo(str(written), err=True)
 
 
+# The values of ipstats.cite.CiteFormat, named here so that no start imports ipstats.cite.
+CITE_FORMATS = ("text", "bibtex", "csl-json")
+
+
+def _cite_format(text: str) -> str:
+    if text not in CITE_FORMATS:
+        raise typer.BadParameter(f"{text!r} is not one of {', '.join(CITE_FORMATS)}")
+    return text
+
+
+def _complete_cite_format(incomplete: str) -> list[str]:
+    return [f for f in CITE_FORMATS if f.startswith(incomplete)]
+
+
+@app.command()
+def cite(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            parser=_cite_format,
+            metavar="FORMAT",
+            autocompletion=_complete_cite_format,
+            help=f"{', '.join(CITE_FORMATS)}: a reference list, BibTeX or CSL-JSON; default: "
+            "by the extension of -o (.bib, .json), else text.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to this file (atomically) instead of stdout ('-': stdout).",
+            show_default=False,
+        ),
+    ] = None,
+    city: CityOpt = None,
+    metric: MetricsOpt = None,
+    year: YearsOpt = None,
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
+    category: CategoryOpt = None,
+) -> None:
+    """The sources of the figures export would give, as a reference list, BibTeX or CSL-JSON.
+
+    Examples:
+
+    ipstats cite --city shenzhen
+
+    ipstats cite --metric pct --format bibtex -o ipstats.bib
+    """
+    from ipstats.cite import cite as write
+    from ipstats.query import where
+
+    ds = state_of(ctx).dataset()
+    chosen = where(ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS)
+    said = write(ds, chosen, fmt, None if output == Path("-") else output, sys.stdout, _FLAGS)
+    if said:
+        typer.echo(said, err=True)
+
+
 cache_app = typer.Typer(
     cls=IpstatsGroup,
-    help="The cache of datasets already read, which makes queries fast.\n\nExample: ipstats cache clear",
+    help="The cache of datasets already read, which makes queries fast.\n\n"
+    "Examples:\n\nipstats cache info\n\nipstats cache clear --stale",
     epilog=EXIT_CODES,
     no_args_is_help=True,
 )
@@ -488,14 +737,27 @@ app.add_typer(cache_app, name="cache")
 
 
 @cache_app.command("clear")
-def cache_clear() -> None:
+def cache_clear(
+    stale: Annotated[
+        bool,
+        typer.Option(
+            "--stale",
+            help="Remove only the snapshots no ipstats can use: damaged, or for a dataset file "
+            "that is gone.",
+        ),
+    ] = False,
+) -> None:
     """Remove every cached dataset; the next query reads its dataset file again.
 
-    Example: ipstats cache clear
+    Examples:
+
+    ipstats cache clear
+
+    ipstats cache clear --stale
     """
     from ipstats import cache
 
-    where, removed = cache.clear()
+    where, removed = cache.clear(stale=stale)
     typer.echo(f"removed {removed} cache file{'' if removed == 1 else 's'} from {where}", err=True)
 
 
@@ -508,7 +770,11 @@ def cache_info(
 ) -> None:
     """Where the cache is and the datasets it holds.
 
-    Example: ipstats cache info
+    Examples:
+
+    ipstats cache info
+
+    ipstats cache info --format json
     """
     from ipstats import cache
     from ipstats.listing import cache_table

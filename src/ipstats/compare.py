@@ -15,6 +15,7 @@ from typing import Any
 from ipstats import bounds, resolve
 from ipstats.bounds import Qualified
 from ipstats.errors import NoDataError, UsageError
+from ipstats.figures import Figure, disagreement_note
 from ipstats.model import Category, City, Dataset, Indicator, Observation, Unit
 from ipstats.query import (
     Filter,
@@ -23,11 +24,14 @@ from ipstats.query import (
     missing,
     nothing_found,
     period_text,
+    primaries,
     reported_yoy_text,
     scope_text,
     select,
     series_label,
     source_lines,
+    sources_named,
+    span_text,
     year_range,
 )
 from ipstats.resolve import known_cities
@@ -89,6 +93,7 @@ class Comparison:
     sources: tuple[str, ...]
     missing: tuple[Missing, ...] = ()
     scope_term: str = PLAIN.scope
+    disagreements: tuple[str, ...] = ()  # where another source gives a different figure
 
     def to_records(self) -> list[dict[str, Any]]:
         return self.to_table().records()
@@ -128,7 +133,8 @@ class Comparison:
         for city in self.cities:
             columns += [
                 Column(f"{city.id}_scope", f"{city.name} scope"),
-                Column(f"{city.id}_period", f"{city.name} period"),
+                Column(f"{city.id}_period", f"{city.name} period", date_key=f"{city.id}_as_of"),
+                Column(f"{city.id}_as_of", f"{city.name} as of"),
             ]
         rows = []
         for row in self.rows:
@@ -142,7 +148,8 @@ class Comparison:
                 record[f"{city.id}_qualifier"] = o.qualifier.value if o else None
                 record[f"{city.id}_source"] = o.source if o else None
                 record[f"{city.id}_scope"] = (o.scope or None) if o else None
-                record[f"{city.id}_period"] = o.period_label if o else None
+                record[f"{city.id}_period"] = o.period.value if o else None
+                record[f"{city.id}_as_of"] = o.as_of.isoformat() if o and o.as_of else None
             record["difference"] = row.difference.value if row.difference else None
             record["difference_qualifier"] = (
                 row.difference.qualifier.value if row.difference else None
@@ -198,13 +205,14 @@ class Comparison:
                 "a difference or ratio from a bound is itself a bound: "
                 "< means the true figure is lower, > higher"
             )
-        yoys = [
-            f"{c.name} {row.year}: the source reports {reported_yoy_text(o)} year on year"
-            for row in self.rows
-            for c, o in zip(self.cities, row.values, strict=True)
-            if o is not None and o.yoy is not None and self.metric is not None
-        ]
-        return tuple(notes) + tuple(yoys)
+        # the year-on-year growth the sources state, one line per city
+        stated: dict[str, list[str]] = {}
+        for row in self.rows:
+            for c, o in zip(self.cities, row.values, strict=True):
+                if o is not None and o.yoy is not None and self.metric is not None:
+                    stated.setdefault(c.name, []).append(f"{reported_yoy_text(o)} ({row.year})")
+        yoys = [f"Stated growth, {name}: {', '.join(said)}" for name, said in stated.items()]
+        return tuple(notes) + tuple(yoys) + self.disagreements
 
     def _several_notes(self) -> list[str]:
         seen: dict[tuple[str, str, int], list[str]] = {}
@@ -258,7 +266,7 @@ class Comparison:
         return tuple(lines)
 
 
-_PER_CITY_HIDDEN = ("qualifier", "source", "scope", "period")
+_PER_CITY_HIDDEN = ("qualifier", "source", "scope", "period", "as_of")
 
 
 def _qualified(o: Observation) -> Qualified:
@@ -326,6 +334,29 @@ def _year_rows(
     return rows
 
 
+def _disagreements(
+    rows: Sequence[ComparedRow], chosen: Sequence[Figure], cities: tuple[City, ...], by_metric: bool
+) -> tuple[tuple[str, ...], list[str]]:
+    """A line for each shown figure that another source gives differently, and those sources."""
+    several = {f.primary.key: f for f in chosen if f.others}
+    notes, used = [], []
+    for row in rows:
+        for city, o in zip(cities, row.values, strict=True):
+            figure = several.get(o.key) if o is not None else None
+            if figure is None:
+                continue
+            where = (
+                f"{city.name} {row.year}"
+                if by_metric
+                else f"{city.name} {row.indicator.id} {row.year}"
+            )
+            note = disagreement_note(where, figure, row.indicator.unit is Unit.PERCENT)
+            if note:
+                notes.append(note)
+                used += [other.source for other in figure.disagreeing()]
+    return tuple(notes), used
+
+
 def _by_year(observations: Sequence[Observation]) -> dict[int, list[Observation]]:
     years: dict[int, list[Observation]] = {}
     for o in observations:
@@ -343,28 +374,31 @@ def compare(
     end: int | str | None = None,
     category: Category | str | None = None,
     scope: str | None = None,
+    source: str | None = None,
 ) -> Comparison:
     """Cities side by side on one metric, or on every indicator they share.
 
     ``pinned`` (a year, as a number or digits) keeps only that year, ``start`` and ``end``
     bound the years, ``category`` keeps the indicators of one category and ``scope`` the
     figures whose scope contains it (needs a metric); ``terms`` names them in the UsageError
-    raised when they cannot be.
+    raised when they cannot be. ``source`` (an id) keeps that source's figures; otherwise,
+    where several sources state a figure, the primary is compared.
     """
     if len(cities) < 2:
         raise UsageError(f"compare needs at least two cities (known: {known_cities(dataset)})")
     first, last = year_range(pinned, start, end, terms)
     chosen = tuple(cities)
     kind = resolve.category(category) if category is not None else None
+    sources = sources_named(dataset, source)
     if indicator is None:
         if scope is not None:
             raise UsageError(f"{terms.scope} needs a metric: scopes belong to one indicator")
-        return compare_all(dataset, chosen, first, last, kind)
+        return compare_all(dataset, chosen, first, last, kind, sources)
     if kind is not None and indicator.category is not kind:
         raise UsageError(
             f"{indicator.id} is in the category {indicator.category.value}, not {kind.value}"
         )
-    return compare_metric(dataset, chosen, indicator, first, last, scope, terms)
+    return compare_metric(dataset, chosen, indicator, first, last, scope, terms, sources)
 
 
 def compare_metric(
@@ -375,6 +409,7 @@ def compare_metric(
     year_to: int | None = None,
     scope: str | None = None,
     terms: Terms = PLAIN,
+    sources: tuple[str, ...] = (),
 ) -> Comparison:
     """Every year any of the cities has the metric (in the years asked for), side by side."""
     found = select(
@@ -384,9 +419,12 @@ def compare_metric(
             indicators=(indicator.id,),
             year_from=year_from,
             year_to=year_to,
+            sources=sources,
         ),
     )
     found = choose_scope(found, scope, indicator.id, terms.scope) if found else found
+    figures = primaries(dataset, found)
+    found = tuple(f.primary for f in figures)
     per_city = [_by_year([o for o in found if o.city == c.id]) for c in cities]
     absent = tuple(
         missing(dataset, c, indicator, year_from, year_to, scope)
@@ -401,9 +439,16 @@ def compare_metric(
         for y in years
         for row in _year_rows(indicator, y, [f.get(y, []) for f in per_city], cities)
     )
-    used = [o.source for row in rows for o in row.values if o]
+    notes, differing = _disagreements(rows, figures, cities, by_metric=True)
+    used = [o.source for row in rows for o in row.values if o] + differing
     return Comparison(
-        cities, rows, indicator, source_lines(dataset, used), absent, scope_term=terms.scope
+        cities,
+        rows,
+        indicator,
+        source_lines(dataset, used),
+        absent,
+        scope_term=terms.scope,
+        disagreements=notes,
     )
 
 
@@ -413,6 +458,7 @@ def compare_all(
     year_from: int | None = None,
     year_to: int | None = None,
     category: Category | None = None,
+    sources: tuple[str, ...] = (),
 ) -> Comparison:
     """Every indicator all the cities have in a common year: the latest such year in the years
     asked for."""
@@ -422,9 +468,11 @@ def compare_all(
         year_from=year_from,
         year_to=year_to,
         category=category,
+        sources=sources,
     )
+    figures = primaries(dataset, select(dataset, where))
     by_indicator: dict[str, list[Observation]] = {}
-    for o in select(dataset, where):
+    for o in (f.primary for f in figures):
         by_indicator.setdefault(o.indicator, []).append(o)
     for indicator_id, observations in by_indicator.items():
         per_city = [_by_year([o for o in observations if o.city == c.id]) for c in cities]
@@ -439,7 +487,7 @@ def compare_all(
             f" in {year_from}"
             if year_from is not None and year_from == year_to
             else (
-                f" between {year_from or '...'} and {year_to or '...'}"
+                span_text(year_from, year_to)
                 if year_from is not None or year_to is not None
                 else " in any common year"
             )
@@ -449,5 +497,6 @@ def compare_all(
             f"{names} share no {what}{span}; try `ipstats show CITY` to see what each has"
         )
     rows.sort(key=lambda r: (r.indicator.category, r.indicator.id))
-    used = [o.source for row in rows for o in row.values if o]
-    return Comparison(cities, tuple(rows), None, source_lines(dataset, used))
+    notes, differing = _disagreements(rows, figures, cities, by_metric=False)
+    used = [o.source for row in rows for o in row.values if o] + differing
+    return Comparison(cities, tuple(rows), None, source_lines(dataset, used), disagreements=notes)

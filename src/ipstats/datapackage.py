@@ -18,11 +18,13 @@ from ipstats._version import __version__
 from ipstats.atomic import current_umask, terminate_as_interrupt
 from ipstats.errors import ExportError
 from ipstats.model import SCHEMA_VERSION, City, Dataset, Indicator, Observation, Source
-from ipstats.rows import FIELDS, check_references, numbered_values
+from ipstats.rows import check_references, fields_except, numbered_values
 from ipstats.tableschema import CITIES, INDICATORS, OBSERVATIONS, RESOURCES, SOURCES, Resource
 
 DESCRIPTOR = "datapackage.json"
 PACKAGE_NAME = "ipstats"
+# observations.csv names each row's source; the source's address is in sources.csv.
+OBSERVATION_FIELDS = fields_except("source_url")
 TITLE = "Intellectual-property statistics of Chinese cities"
 
 
@@ -64,12 +66,12 @@ def write_datapackage(
     chosen = tuple(dataset.observations if observations is None else observations)
     check_references(dataset, chosen)
     contents = {
-        OBSERVATIONS.path: _csv(OBSERVATIONS, numbered_values(dataset, chosen, FIELDS)),
+        OBSERVATIONS.path: _csv(OBSERVATIONS, numbered_values(dataset, chosen, OBSERVATION_FIELDS)),
         INDICATORS.path: _csv(INDICATORS, (_indicator_row(i) for i in dataset.indicators)),
         CITIES.path: _csv(CITIES, (_city_row(c) for c in dataset.cities)),
         SOURCES.path: _csv(SOURCES, (_source_row(s) for s in dataset.sources)),
     }
-    descriptor = _descriptor(dataset, contents, chosen != dataset.observations, created)
+    descriptor = _descriptor(dataset, contents, len(chosen) != len(dataset.observations), created)
     contents[DESCRIPTOR] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode()
 
     with terminate_as_interrupt():
@@ -182,9 +184,7 @@ def _descriptor(
         ),
         "version": __version__,
         "created": stamp,
-        "sources": [
-            {"title": f"{s.title_en} ({s.publisher}, {s.published})"} for s in dataset.sources
-        ],
+        "sources": [_package_source(s) for s in dataset.sources],
         "resources": [r.descriptor(contents[r.path]) for r in RESOURCES],
         PACKAGE_NAME: {
             "version": __version__,
@@ -193,6 +193,14 @@ def _descriptor(
             "observations": "subset" if subset else "all",
         },
     }
+
+
+def _package_source(s: Source) -> dict[str, str]:
+    """A source as the descriptor's ``sources`` list gives it: a title and, if online, its path."""
+    entry = {"title": f"{s.title_en} ({s.publisher}, {s.published})"}
+    if s.url:
+        entry["path"] = s.url
+    return entry
 
 
 def _csv(resource: Resource, rows: Iterable[Sequence[Any]]) -> bytes:
@@ -206,6 +214,8 @@ def _csv(resource: Resource, rows: Iterable[Sequence[Any]]) -> bytes:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
@@ -233,4 +243,14 @@ def _city_row(c: City) -> tuple[Any, ...]:
 
 
 def _source_row(s: Source) -> tuple[Any, ...]:
-    return (s.id, s.title, s.title_en, s.publisher, s.published, s.languages)
+    return (
+        s.id,
+        s.title,
+        s.title_en,
+        s.publisher,
+        s.published,
+        s.languages,
+        s.url or None,
+        s.type.value,
+        s.retrieved or None,
+    )

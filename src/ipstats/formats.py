@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, TextIO
 
@@ -85,6 +85,8 @@ def _cell(value: Any, sanitize: bool) -> str:
         return _number(value)
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, tuple):  # a list of names: one cell, as the table shows it
+        return ", ".join(_cell(v, sanitize) for v in value)
     text = str(value)
     return neutralise(text) if sanitize else text
 
@@ -140,6 +142,10 @@ def delimited(
 def _json_value(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, tuple | list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _json_value(v) for k, v in value.items()}
     return value
 
 
@@ -158,18 +164,27 @@ def json_document(table: Table) -> str:
 
 
 def markdown(table: Table) -> str:
+    """A table to paste into a document: the columns a reader needs, values written as on a
+    terminal (thousands separators, qualifier marks, money with a scale), numbers aligned
+    right, then the footnotes and sources."""
     from tabulate import tabulate
 
-    headers = [c.header for c in table.columns]
-    keys = [c.key for c in table.columns]
-    body = [[_markdown_cell(r[k]) for k in keys] for r in table.records()]
-    text = tabulate(body, headers=headers, tablefmt="github", disable_numparse=True)
-    extra = [f"\n{note}" for note in table.footnotes]
-    return text + "\n" + "".join(f"{e}\n" for e in extra)
+    from ipstats.cells import RIGHT, format_cell, shown_columns
+
+    shown = shown_columns(table)
+    body = [[_markdown_text(format_cell(c, r)) for c in shown] for r in table.records()]
+    text = tabulate(
+        body,
+        headers=[c.header for c in shown],
+        tablefmt="github",
+        disable_numparse=True,
+        colalign=["right" if c.kind in RIGHT else "left" for c in shown],
+    )
+    extra = [*table.footnotes, *(f"Source: {line}" for line in table.sources)]
+    return text + "\n" + "".join(f"\n{e}\n" for e in extra)
 
 
-def _markdown_cell(value: Any) -> str:
-    text = _cell(value, sanitize=False)
+def _markdown_text(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
@@ -196,6 +211,21 @@ def serialise(
     if fmt is Format.YAML:
         return [yaml_document(table)]
     raise ValueError(f"{fmt} is not a machine format")  # the caller's mistake, not the user's
+
+
+def write_document(out: TextIO, document: Mapping[str, Any], fmt: Format) -> None:
+    """One JSON or YAML document made of several parts (``show``: a record and its rows)."""
+    if fmt is Format.JSON:
+        import json
+
+        out.write(json.dumps(_json_value(dict(document)), ensure_ascii=False, indent=2) + "\n")
+    elif fmt is Format.YAML:
+        from ipstats.loader import dump_document
+
+        out.write(dump_document(document))
+    else:
+        raise ValueError(f"{fmt} holds no document of parts")  # the caller's mistake
+    out.flush()
 
 
 def write_tables(out: TextIO, tables: Iterable[Table], fmt: Format, sanitize: bool = True) -> None:

@@ -7,13 +7,14 @@ one place up, not -11%); relative change and CAGR are only given where they mean
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 from ipstats import bounds
 from ipstats.bounds import Qualified
 from ipstats.errors import NoDataError, UsageError
+from ipstats.figures import disagreement_note
 from ipstats.model import (
     ChangeKind,
     City,
@@ -35,10 +36,14 @@ from ipstats.query import (
     missing,
     nothing_found,
     period_text,
+    primaries,
     reported_yoy_text,
     select,
+    series_key,
     series_name,
     source_lines,
+    sources_named,
+    span_text,
     year_range,
     years_text,
 )
@@ -83,6 +88,7 @@ class Series:
     scope: str = ""
     period: Period = Period.YEAR
     sources: tuple[str, ...] = ()  # the ids of the documents its figures come from
+    disagreements: tuple[str, ...] = ()  # where another source gives a different figure
 
     @property
     def label(self) -> str:
@@ -138,19 +144,26 @@ def build_series(
     implied: bool = True,
     scope: str | None = None,
     terms: Terms = PLAIN,
+    sources: tuple[str, ...] = (),
 ) -> tuple[Series, ...]:
     """The city's series of the indicator, one per scope and kind of period, in the years asked
-    for; changes and rates are computed only within a series."""
-    found = select(
-        dataset,
-        Filter(cities=(city.id,), indicators=(indicator.id,), year_from=year_from, year_to=year_to),
-    )
+    for; changes and rates are computed only within a series, from each year's primary figure
+    where several sources state it (of ``sources`` alone, when given)."""
+    where = Filter((city.id,), (indicator.id,), year_from, year_to, sources=sources)
+    found = select(dataset, where)
     if scope is not None and found:
         found = choose_scope(found, scope, f"{indicator.id} for {city.id}", terms.scope)
-    return tuple(
-        _one_series(city, indicator, key, observed, year_from, implied)
-        for key, observed in by_series(found).items()
-    )
+    figures = primaries(dataset, found)
+    percent = indicator.unit is Unit.PERCENT
+    result = []
+    for key, observed in by_series(f.primary for f in figures).items():
+        mine = [f for f in figures if series_key(f.primary) == key and f.disagreeing()]
+        notes = [disagreement_note(f"{city.name} {f.primary.year}", f, percent) for f in mine]
+        made = _one_series(city, indicator, key, observed, year_from, implied)
+        others = tuple(o.source for f in mine for o in f.disagreeing())
+        sourced = tuple(dict.fromkeys((*made.sources, *others)))
+        result.append(replace(made, sources=sourced, disagreements=tuple(n for n in notes if n)))
+    return tuple(result)
 
 
 def _one_series(
@@ -410,6 +423,7 @@ class Growth:
                 "< means the true change is lower, > higher"
             )
         notes += self.split_notes(series)
+        notes += [line for s in series for line in s.disagreements]
         used = {source for s in series for source in s.sources}
         return Table(
             title,
@@ -442,13 +456,15 @@ def growth(
     implied: bool = True,
     terms: Terms = PLAIN,
     scope: str | None = None,
+    source: str | None = None,
 ) -> Growth:
     """Growth series for the cities: of the metric (or metrics) named, or every series with two
     or more points.
 
     ``year_from`` and ``year_to`` (numbers or digits) bound the years and ``scope`` keeps the
     figures whose scope contains it (needs a metric); ``terms`` names them in the UsageError
-    raised when they cannot be. A place without a named metric is in ``missing``.
+    raised when they cannot be. A place without a named metric is in ``missing``. ``source``
+    (an id) keeps that source's figures; otherwise each year's primary figure is used.
     """
     if not cities:
         raise UsageError(f"growth needs at least one city (known: {known_cities(dataset)})")
@@ -462,6 +478,7 @@ def growth(
     if scope is not None and not named:
         raise UsageError(f"{terms.scope} needs a metric: scopes belong to one indicator")
     first, last = year_range(None, year_from, year_to, terms)
+    sources = sources_named(dataset, source)
     result: list[Series] = []
     absent: list[Missing] = []
     if scope is not None:
@@ -473,6 +490,7 @@ def growth(
                     indicators=(ind.id,),
                     year_from=first,
                     year_to=last,
+                    sources=sources,
                 ),
             )
             if everyone:
@@ -480,7 +498,9 @@ def growth(
     for city in cities:
         for ind in named or dataset.indicators:
             try:
-                found = build_series(dataset, city, ind, first, last, implied, scope, terms)
+                found = build_series(
+                    dataset, city, ind, first, last, implied, scope, terms, sources
+                )
             except UsageError:
                 found = ()  # this city has no figure of the scope asked for; another has
             held = []
@@ -494,7 +514,7 @@ def growth(
     if not result:
         if absent:
             raise NoDataError(nothing_found(absent))
-        span = f" between {first or '...'} and {last or '...'}" if first or last else ""
+        span = span_text(first, last)
         raise NoDataError(
             f"no indicator with two or more years for {', '.join(c.id for c in cities)}{span}"
         )

@@ -125,6 +125,20 @@ class CityKind(StrEnum):
 PROVINCE_LEVEL = frozenset({CityKind.PROVINCE, CityKind.MUNICIPALITY})
 
 
+class PlaceLevel(StrEnum):
+    """Which places a ranking sets side by side: places of one level, none inside another."""
+
+    PROVINCE = "province"  # province-level: the provinces and the municipalities
+    REGION = "region"  # Hong Kong, Macau and Taiwan
+    CITY = "city"  # the cities inside provinces
+
+    @property
+    def kinds(self) -> frozenset[CityKind]:
+        if self is PlaceLevel.PROVINCE:
+            return PROVINCE_LEVEL
+        return frozenset({CityKind(self.value)})
+
+
 class SourceType(StrEnum):
     """What kind of publication a source is; the primary figure among several sources is the
     one from the highest kind (see ``query.primary``)."""
@@ -156,6 +170,16 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class SharedName:
+    """Names a place answers to that also denote another place, which a user may have meant
+    (吉林 is the province here, and also Jilin city): resolving one of them says so."""
+
+    names: tuple[str, ...]  # some of the place's own names
+    also: str  # the other place, as a reader knows it: "Jilin city (吉林市)"
+    city: str = ""  # that other place's id, when it is in the dataset too
+
+
+@dataclass(frozen=True, slots=True)
 class City:
     id: str
     name: str
@@ -163,6 +187,7 @@ class City:
     aliases: tuple[str, ...]
     kind: CityKind
     parent: str = ""  # the id of the place this one is part of: a city's province, China
+    shared: tuple[SharedName, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -195,6 +220,11 @@ class ReportedChange:
     qualifier: Qualifier = Qualifier.EXACT
 
 
+# indicator, city, year, period, as_of date and scope: one figure, whichever source states it
+FigureKey = tuple[str, str, int, Period, dt.date | None, str]
+ObservationKey = tuple[str, str, int, Period, dt.date | None, str, str]  # ... and the source
+
+
 class Observation(NamedTuple):
     """One figure as a source states it.
 
@@ -217,9 +247,22 @@ class Observation(NamedTuple):
     printed: str = ""  # the figure as the source prints it ("17.93万", "more than 6,822")
 
     @property
-    def key(self) -> tuple[str, str, int, Period, dt.date | None, str]:
-        """What makes an observation unique within a dataset."""
+    def figure(self) -> FigureKey:
+        """Which figure it states: several sources may state the same one."""
         return (self.indicator, self.city, self.year, self.period, self.as_of, self.scope)
+
+    @property
+    def key(self) -> ObservationKey:
+        """What makes an observation unique within a dataset: its figure and its source."""
+        return (
+            self.indicator,
+            self.city,
+            self.year,
+            self.period,
+            self.as_of,
+            self.scope,
+            self.source,
+        )
 
     @property
     def period_label(self) -> str:

@@ -5,16 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ipstats import resolve
 from ipstats.errors import NoDataError, UsageError
+from ipstats.figures import Figure, figures
 from ipstats.model import YEAR_RANGE, Category, City, Dataset, Indicator, Observation, Period
-from ipstats.names import all_terms_match, fold, terms
+from ipstats.names import all_terms_match, did_you_mean, fold, terms
 from ipstats.terms import PLAIN, Terms
-
-if TYPE_CHECKING:
-    pass
 
 
 def parse_year(value: int | str | None, term: str = PLAIN.year) -> int | None:
@@ -76,6 +73,7 @@ class Filter:
     category: Category | None = None
     search: str = ""
     years: tuple[int, ...] = ()  # several single years; empty: those from year_from to year_to
+    sources: tuple[str, ...] = ()  # ids of the sources whose figures it keeps
 
     def __post_init__(self) -> None:
         _check_order(self.year_from, self.year_to, PLAIN)
@@ -96,6 +94,8 @@ class Filter:
     def admits(self, observation: Observation, indicator: Indicator) -> bool:
         if self.cities and observation.city not in self.cities:
             return False
+        if self.sources and observation.source not in self.sources:
+            return False
         if self.year_from is not None and observation.year < self.year_from:
             return False
         if self.year_to is not None and observation.year > self.year_to:
@@ -115,8 +115,10 @@ def where(
     category: Category | str | None = None,
     search: str | None = None,
     terms: Terms = PLAIN,
+    source: str | None = None,
 ) -> Filter:
-    """The filter for what a user typed: names of cities and metrics, years, a category.
+    """The filter for what a user typed: names of cities and metrics, years, a category, a
+    source id.
 
     ``metric`` and ``pinned`` may each be one or several (a repeatable option's list).
     """
@@ -136,7 +138,31 @@ def where(
         category=resolve.category(category) if category is not None else None,
         search=search or "",
         years=tuple(sorted(years)) if len(years) > 1 else (),
+        sources=sources_named(dataset, source),
     )
+
+
+def sources_named(dataset: Dataset, source: str | None) -> tuple[str, ...]:
+    """The source ids a --source option keeps: none named, every source (empty)."""
+    if source is None:
+        return ()
+    wanted = source.strip()
+    known = [s.id for s in dataset.sources]
+    if wanted in known:
+        return (wanted,)
+    folded = [i for i in known if i.casefold() == wanted.casefold()]
+    if folded:
+        return (folded[0],)
+    raise UsageError(
+        f"unknown source {resolve.quote_input(source)}{did_you_mean(wanted, known)} "
+        f"(known sources: {', '.join(known) or 'none'})"
+    )
+
+
+def primaries(dataset: Dataset, observations: Iterable[Observation]) -> tuple[Figure, ...]:
+    """Observations grouped by the figure they state, each with its primary (see
+    ``ipstats.figures`` for the rule), in the order of the figures."""
+    return figures(observations, dataset.source)
 
 
 def select(dataset: Dataset, where: Filter) -> tuple[Observation, ...]:
@@ -264,7 +290,7 @@ class Missing:
     scope: str | None = None  # the scope asked for, if one was
 
     def line(self) -> str:
-        when = _span_text(self.year_from, self.year_to)
+        when = span_text(self.year_from, self.year_to)
         of = f" of a scope matching {self.scope!r}" if self.scope is not None else ""
         text = f"{self.city.id} has no {self.indicator.id}{of}{when}"
         if self.years_held:
@@ -280,7 +306,7 @@ def nothing_found(absent: Sequence[Missing]) -> str:
     names = " or ".join(dict.fromkeys(m.city.id for m in absent))
     metrics = tuple(dict.fromkeys(m.indicator.id for m in absent))
     of = f" of a scope matching {first.scope!r}" if first.scope is not None else ""
-    when = _span_text(first.year_from, first.year_to)
+    when = span_text(first.year_from, first.year_to)
     parts = [f"no {' or '.join(metrics)}{of} for {names}{when}"]
     parts += [
         f"{m.city.id} has {'it' if len(metrics) == 1 else m.indicator.id} for "
@@ -294,12 +320,17 @@ def nothing_found(absent: Sequence[Missing]) -> str:
     return "; ".join(parts)
 
 
-def _span_text(first: int | None, last: int | None) -> str:
+def span_text(first: int | None, last: int | None) -> str:
+    """ " in 2024", " between 2016 and 2024", " from 2016 on", " up to 2024", or ""."""
     if first is None and last is None:
         return ""
     if first == last:
         return f" in {first}"
-    return f" between {first or '...'} and {last or '...'}"
+    if last is None:
+        return f" from {first} on"
+    if first is None:
+        return f" up to {last}"
+    return f" between {first} and {last}"
 
 
 _COMMON_WORDS = frozenset(
@@ -361,6 +392,7 @@ def require(
             indicators=where.indicators,
             category=where.category,
             search=where.search,
+            sources=where.sources,
         ),
     )
     if wider:
@@ -379,9 +411,13 @@ def reported_yoy_text(o: Observation) -> str | None:
     return f"{prefix}{o.yoy.value:+g}"
 
 
-def source_lines(dataset: Dataset, source_ids: Iterable[str]) -> tuple[str, ...]:
+def source_lines(
+    dataset: Dataset, source_ids: Iterable[str], urls: bool = False
+) -> tuple[str, ...]:
+    """One line per source: "id (year): English title", and with ``urls`` its address."""
     lines = []
     for source_id in sorted(set(source_ids)):
         s = dataset.source(source_id)
-        lines.append(f"{s.id} ({s.published[:4]}): {s.title_en}")
+        where = f" <{s.url}>" if urls and s.url else ""
+        lines.append(f"{s.id} ({s.published[:4]}): {s.title_en}{where}")
     return tuple(lines)

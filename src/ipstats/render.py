@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,93 +10,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from ipstats.model import Qualifier
-from ipstats.table import Column, Kind, Table, places_text
-
-
-def format_number(value: float | int) -> str:
-    """17930 -> '17,930'; 50.2 -> '50.2'; 2.5e9 -> '2,500,000,000'."""
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return ""
-        if value.is_integer():
-            return f"{int(value):,}"
-        return f"{value:,.4f}".rstrip("0").rstrip(".")
-    return f"{value:,}"
-
-
-def format_cell(column: Column, record: dict[str, Any]) -> str:
-    value = record.get(column.key)
-    if value is None:
-        return ""
-    if column.kind is Kind.INTEGER:
-        return str(value)
-    if column.kind is Kind.VALUE and isinstance(value, int | float):
-        prefix = ""
-        if column.qualifier_key and record.get(column.qualifier_key):
-            prefix = Qualifier(record[column.qualifier_key]).symbol
-        money = _money(record.get(column.unit_key or "unit"), value)
-        return prefix + (money or format_number(value))
-    if column.kind in _COMPUTED and isinstance(value, int | float):
-        return _computed(column, record, value)
-    if column.kind is Kind.REPORTED and isinstance(value, int | float):
-        prefix = (
-            Qualifier(record[column.qualifier_key]).symbol
-            if record.get(column.qualifier_key)
-            else ""
-        )
-        suffix = "%" if record.get(column.unit_key) == "percent" else ""
-        return f"{prefix}{value:+g}{suffix}"
-    return str(value)
-
-
-# Money on a terminal takes a scale: 32,000,000,000 yuan is "32.0 bn yuan" (raw elsewhere).
-_CURRENCIES = {"cny": "yuan", "usd": "USD"}
-_SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
-
-
-def _money(unit: Any, value: float | int) -> str:
-    """A sum of money with a scale and its currency, or '' when it is not money.
-
-    The scale never rounds a figure: 3,841,000,000 is '3.841 bn yuan', and a figure it cannot
-    show in three decimals keeps all its digits ('3,841,006,289 yuan').
-    """
-    currency = _CURRENCIES.get(str(unit)) if unit else None
-    if currency is None or not math.isfinite(value):
-        return ""
-    for size, name in _SCALES:
-        if abs(value) >= size:
-            for digits in (1, 2, 3):
-                if round(value / size, digits) * size == value:
-                    return f"{value / size:,.{digits}f} {name} {currency}"
-            break
-    return f"{format_number(value)} {currency}"
-
-
-_COMPUTED = frozenset({Kind.CHANGE, Kind.PERCENT, Kind.RATIO})
-# How a change counted in places is said: compare counts places ahead, growth places up.
-_PLACES = {"places ahead": ("ahead", "behind"), "places up": ("up", "down")}
-
-
-def _computed(column: Column, record: dict[str, Any], value: float | int) -> str:
-    """A computed value: a rank difference in words, else the number after its qualifier
-    ('< -9,478': a bound carried through the arithmetic)."""
-    unit = record.get(column.unit_key) if column.unit_key else None
-    if column.kind is Kind.CHANGE and unit in _PLACES:
-        ahead, behind = _PLACES[unit]
-        shown = places_text(value, ahead, behind)
-    elif column.kind is Kind.CHANGE:
-        shown = ("+" if value > 0 else "") + (_money(unit, value) or format_number(value))
-    elif column.kind is Kind.PERCENT:
-        shown = f"{value:+.2f}%"
-    else:
-        shown = f"{value:.3f}"
-    qualifier = record.get(column.qualifier_key) if column.qualifier_key else None
-    symbol = Qualifier(qualifier).symbol if qualifier else ""
-    return f"{symbol} {shown}" if symbol else shown
-
-
-_RIGHT = frozenset({Kind.INTEGER, Kind.VALUE, Kind.CHANGE, Kind.PERCENT, Kind.RATIO, Kind.REPORTED})
+from ipstats.cells import RIGHT, format_cell, format_number, shown_columns
+from ipstats.model import PROVINCE_LEVEL, Qualifier
+from ipstats.table import Column, Kind, Table
 
 # Long free text: a terminal cuts it with an ellipsis ("show" and machine formats keep it whole).
 # Everything else (numbers, ids, units, dates, source ids) is never wrapped nor cut.
@@ -140,14 +55,6 @@ def is_free_text(column: Column) -> bool:
 def _is_field_table(table: Table) -> bool:
     """A table of fields and values (``show``): its values are shown whole, wrapped at words."""
     return tuple(c.key for c in table.columns) == ("field", "value")
-
-
-def shown_columns(table: Table) -> list[Column]:
-    """The columns a terminal shows: not hidden, and not blank in every row."""
-    shown = [c for c in table.columns if c.key not in table.hidden]
-    records = table.records()
-    # Columns that are blank in every row only add noise on a terminal.
-    return [c for c in shown if any(r.get(c.key) not in (None, "") for r in records)] or shown
 
 
 def _width(text: str) -> int:
@@ -284,7 +191,7 @@ def _grid(
             widths[i] = allotted
     out = RichTable(box=box.SIMPLE_HEAVY, show_lines=False)
     for index, column in enumerate(shown):
-        justify: Any = "right" if column.kind in _RIGHT else "left"
+        justify: Any = "right" if column.kind in RIGHT else "left"
         # Every width is set here, so Rich never squeezes a number or an id: ``_layout`` chose
         # this view only when every such column has its full width.
         out.add_column(
@@ -339,10 +246,17 @@ def footer(tables: list[Table], numbered: Sequence[str] = ()) -> list[str]:
     lines += numbered
     lines += dict.fromkeys(note for t in tables for note in t.footnotes)
     sources = list(dict.fromkeys(s for t in tables for s in t.sources))
-    if sources:
+    if len(sources) > _SOURCE_LINES:
+        # many sources: their ids and years in a paragraph; `list sources` has the titles
+        ids = ", ".join(s.split(": ", 1)[0] for s in sources)
+        lines.append(f"Sources (titles: ipstats list sources): {ids}")
+    elif sources:
         lines.append("Sources:")
         lines += [f"  {s}" for s in sources]
     return lines
+
+
+_SOURCE_LINES = 4  # the most sources listed one per line, with their titles
 
 
 def rich_tables(
@@ -451,3 +365,90 @@ def growth_charts(result: Any) -> RenderableType:
         parts.append(_bar_lines(bars, rank=series.indicator.unit.value == "rank"))
     parts.append(Text(_LEGEND, style="dim"))
     return Group(*parts)
+
+
+# Rankings: a terminal's view of them, and their chart.
+
+
+def rank_table(ranking: Any) -> Table:
+    """What a terminal shows of a ranking: the rank (a range where a bound leaves it open),
+    the place, its figure and shares, the year only where it is not the ranking's, and which
+    source each figure is from in a note."""
+    nation = ranking.nation
+    with_parent = ranking.parent_differs_from_nation
+    columns = [
+        Column("rank", "Rank", Kind.INTEGER),
+        Column("name", "Place"),
+        Column("value", "Value", Kind.VALUE, qualifier_key="qualifier"),
+        Column("qualifier", "Qualifier"),
+        Column("unit", "Unit"),
+    ]
+    if nation is not None:
+        columns.append(
+            Column("national_share", f"% of {nation.name}", Kind.SHARE, "national_share_qualifier")
+        )
+    if with_parent:
+        parents = {r.parent.of.kind for r in ranking.rows if r.parent is not None}
+        header = "% of province" if parents <= PROVINCE_LEVEL else "% of parent"
+        columns.append(Column("parent_share", header, Kind.SHARE, "parent_share_qualifier"))
+        if ranking.within is None:
+            columns.append(Column("parent", "In"))
+    columns += [
+        Column("year", "Year", Kind.INTEGER),
+        Column("marks", "Notes"),
+        Column("national_share_qualifier", "National share qualifier"),
+        Column("parent_share_qualifier", "Parent share qualifier"),
+    ]
+    rows = []
+    for r in ranking.rows:
+        o = r.observation
+        record: dict[str, Any] = {
+            "rank": r.rank_text,
+            "name": r.place.name,
+            "value": o.value,
+            "qualifier": o.qualifier.value,
+            "unit": ranking.indicator.unit.value,
+            "year": o.year if r.other_year else None,
+            "marks": r.marks or None,
+        }
+        for key, share in (("national", r.national), ("parent", r.parent)):
+            figure = share.share if share is not None else None
+            record[f"{key}_share"] = figure.value if figure is not None else None
+            record[f"{key}_share_qualifier"] = figure.qualifier.value if figure else None
+        record["parent"] = r.parent.of.name if r.parent is not None else None
+        rows.append(record)
+    hidden = {"qualifier", "unit", "national_share_qualifier", "parent_share_qualifier"}
+    return Table(
+        title=ranking.title,
+        columns=tuple(columns),
+        rows=tuple(rows),
+        footnotes=(*ranking.footnotes(), *_figures_from(ranking)),
+        sources=ranking.sources,
+        hidden=frozenset(hidden),
+    )
+
+
+def _figures_from(ranking: Any) -> tuple[str, ...]:
+    """Which source each place's figure is from (a terminal has no room for a column)."""
+    by_source: dict[str, list[str]] = {}
+    for r in ranking.rows:
+        by_source.setdefault(r.observation.source, []).append(r.place.name)
+    if len(by_source) == 1:
+        return (f"Figures: {next(iter(by_source))}",)
+    parts = "; ".join(f"{s} ({', '.join(names)})" for s, names in by_source.items())
+    return (f"Figures: {parts}",) if parts else ()
+
+
+def rank_chart(ranking: Any) -> RenderableType:
+    """One bar per place ranked, in the order of the ranking, a bound drawn apart."""
+    indicator = ranking.indicator
+    bars = []
+    for r in ranking.rows:
+        o = r.observation
+        style = "full" if o.qualifier.is_exact else "bound"
+        shown = o.qualifier.symbol + format_number(o.value)
+        label = f"{r.rank_text:>5} {r.place.name}{r.marks and ' ' + r.marks}"
+        bars.append((label, float(o.value), style, shown))
+    title = Text(f"{indicator.name}, {ranking.when} ({indicator.unit.label})\n", style="bold")
+    lines = _bar_lines(bars, rank=indicator.unit.value == "rank")
+    return Group(title, lines, Text(_LEGEND, style="dim"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from ipstats.errors import UsageError
 from ipstats.model import Category, City, Dataset, Indicator
@@ -86,10 +86,46 @@ def category(name: Category | str) -> Category:
 
 
 def _city(dataset: Dataset, wanted: str) -> City | None:
+    """The city ``wanted`` (folded) names. Every name belongs to one city only, so the cheap
+    tests go first: an id is looked up, then names written as they fold (most aliases: 沪, bj)
+    are compared as they are; only a miss folds every name ("Xi'an", "Hong Kong")."""
+    try:
+        return dataset.city(wanted)
+    except KeyError:
+        pass
     for candidate in dataset.cities:
-        if wanted in {fold(n) for n in candidate.names}:
+        if wanted in candidate.names:
             return candidate
+    for candidate in dataset.cities:
+        for n in candidate.names:
+            if fold(n) == wanted:
+                return candidate
     return None
+
+
+def notes(dataset: Dataset, names: Iterable[str]) -> tuple[str, ...]:
+    """What to tell a user who named places by names that also denote another place
+    (a city's ``shared`` names), one line each; names of nothing are left to ``city``."""
+    said: list[str] = []
+    for name in dict.fromkeys(names):
+        wanted = fold(name)
+        found = _city(dataset, wanted) if wanted else None
+        if found is None or not found.shared:
+            continue
+        for shared in found.shared:
+            if wanted in {fold(n) for n in shared.names}:
+                other = (
+                    f"for {shared.also}, type {shared.city}"
+                    if shared.city
+                    else f"{shared.also} is not in the dataset"
+                )
+                said.append(f"{quote_input(name)} is read as {_described(found)}; {other}")
+    return tuple(said)
+
+
+def _described(place: City) -> str:
+    """A place's name with its kind where the kind tells places of one name apart."""
+    return f"{place.name} ({place.kind.value}, {place.name_zh})"
 
 
 def _indicator(dataset: Dataset, wanted: str, name: str) -> Indicator | None:
@@ -150,9 +186,13 @@ def _indicator_names(dataset: Dataset) -> list[str]:
 
 
 def known_cities(dataset: Dataset) -> str:
-    """The first few city ids, to show what a valid name looks like."""
+    """The city ids, to show what a valid name looks like; of many, the first few and how
+    many more there are."""
     items = dataset.cities
-    return ", ".join(c.id for c in items[:10]) + (", ..." if len(items) > 10 else "")
+    if len(items) <= 10:
+        return ", ".join(c.id for c in items)
+    first = ", ".join(c.id for c in items[:5])
+    return f"{first} and {len(items) - 5} more; `ipstats list cities` lists them"
 
 
 def quote_input(name: str) -> str:

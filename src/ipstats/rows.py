@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ipstats.errors import ExportError
+from ipstats.figures import primary_keys
 from ipstats.model import Dataset, Observation
 
 # Every field of a flat observation, in the order every format lists them; each format takes
@@ -24,8 +25,11 @@ FIELDS = (
     "reported_yoy_qualifier",
     "scope",
     "source",
+    "primary",
     "locator",
     "note",
+    "printed",
+    "source_url",
 )
 
 
@@ -37,12 +41,14 @@ def fields_except(*left_out: str) -> tuple[str, ...]:
     return tuple(name for name in FIELDS if name not in left_out)
 
 
-def observation_row(o: Observation, unit: str, *, dated_period: bool = False) -> dict[str, Any]:
+def observation_row(
+    o: Observation, unit: str, *, source_url: str = "", primary: bool = True
+) -> dict[str, Any]:
     """Every field of FIELDS for ``o`` as a raw value, None where the observation has none.
 
-    ``unit`` is the unit of the observation's indicator. With ``dated_period`` the period
-    carries its as_of date ("as_of 2025-04-21"), as tables for people and spreadsheets show
-    it; otherwise period is the bare period and the date stands in as_of.
+    ``unit`` is the unit of the observation's indicator, ``source_url`` the web address of its
+    source (empty: it has none) and ``primary`` whether its figure is the one used where
+    several sources state it (``ipstats.figures``).
     """
     yoy = o.yoy
     return {
@@ -52,15 +58,18 @@ def observation_row(o: Observation, unit: str, *, dated_period: bool = False) ->
         "value": o.value,
         "unit": unit,
         "qualifier": o.qualifier.value,
-        "period": o.period_label if dated_period else o.period.value,
+        "period": o.period.value,
         "as_of": None if o.as_of is None else o.as_of.isoformat(),
         "reported_yoy_kind": None if yoy is None else yoy.kind.value,
         "reported_yoy_value": None if yoy is None else yoy.value,
         "reported_yoy_qualifier": None if yoy is None else yoy.qualifier.value,
         "scope": o.scope or None,
         "source": o.source,
+        "primary": primary,
         "locator": o.locator,
         "note": o.note or None,
+        "printed": o.printed or None,
+        "source_url": source_url or None,
     }
 
 
@@ -68,8 +77,15 @@ def numbered_values(
     dataset: Dataset, observations: Iterable[Observation], names: Sequence[str]
 ) -> Iterator[tuple[Any, ...]]:
     """Each observation's values of the fields ``names``, after its number counting from 1."""
-    for number, o in enumerate(observations, start=1):
-        row = observation_row(o, dataset.indicator(o.indicator).unit.value)
+    chosen = tuple(observations)
+    primaries = primary_keys(dataset, chosen)
+    for number, o in enumerate(chosen, start=1):
+        row = observation_row(
+            o,
+            dataset.indicator(o.indicator).unit.value,
+            source_url=dataset.source(o.source).url,
+            primary=o.key in primaries,
+        )
         yield (number, *(row[name] for name in names))
 
 

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from ipstats._checker import MISSING, Checker, kind_of, missing, quote
-from ipstats._tree import YMap
+from ipstats._tree import YList, YMap
 from ipstats.errors import DatasetError, Problem
+from ipstats.figures import figures, primary, stated
 from ipstats.model import (
     SCHEMA_VERSION,
     SCHEMA_VERSIONS,
@@ -24,6 +25,7 @@ from ipstats.model import (
     Period,
     Qualifier,
     ReportedChange,
+    SharedName,
     Source,
     SourceType,
     Unit,
@@ -39,7 +41,7 @@ _PUBLISHED = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _URL = re.compile(r"^https?://[^\s/]+\.[^\s/]+(?:/\S*)?$")
 # Fields a version added, and the version that added them.
-_ADDED = {"url": 2, "printed": 2, "type": 2, "retrieved": 2, "parent": 2}
+_ADDED = {"url": 2, "printed": 2, "type": 2, "retrieved": 2, "parent": 2, "shared_names": 2}
 _SECTIONS = ("schema_version", "sources", "cities", "indicators", "observations")
 
 
@@ -79,7 +81,11 @@ def build_dataset(tree: Any, filename: str) -> tuple[Dataset, tuple[Problem, ...
     dataset = Dataset.build(
         sources.values(), cities.values(), indicators.values(), observations, origin=filename
     )
-    warnings = tuple(checker.problems) + tuple(_yoy_warnings(observations, checker.accepted))
+    warnings = (
+        tuple(checker.problems)
+        + tuple(_yoy_warnings(observations, checker.accepted, sources, _per_head(indicators)))
+        + tuple(_source_warnings(observations, checker.accepted, sources))
+    )
     return dataset, warnings
 
 
@@ -217,14 +223,15 @@ def _claim_names(
 def _cities(checker: Checker, tree: YMap, version: int) -> dict[str, City]:
     result: dict[str, City] = {}
     owners: dict[str, str] = {}
-    parents: list[tuple[str, str, YMap]] = []
+    linked: list[tuple[str, str, YMap]] = []  # cities naming a parent or another city
     for path, record in checker.records(tree, "cities"):
         added = _added_fields(checker, record, path, version)
+        newer = ("parent", "shared_names")
         checker.fields(
             record,
             path,
             ("id", "name", "name_zh", "kind"),
-            ("aliases", "parent") if "parent" in added or "parent" in record else ("aliases",),
+            ("aliases", *(f for f in newer if f in added or f in record)),
         )
         city_id = checker.text(
             record, "id", path, _SLUG, "a lowercase slug (letters, digits, hyphens)"
@@ -239,21 +246,105 @@ def _cities(checker: Checker, tree: YMap, version: int) -> dict[str, City]:
             if "parent" in added and "parent" in record
             else ""
         )
-        if missing(city_id, name, name_zh, aliases, kind, parent):
+        shared = (
+            _shared_names(checker, record, path)
+            if "shared_names" in added and "shared_names" in record
+            else ()
+        )
+        if missing(city_id, name, name_zh, aliases, kind, parent, shared):
             checker.broken.add(str(record.get("id")))
             continue
         if _unique_id(checker, result, city_id, path, record, "city"):
-            city = City(city_id, name, name_zh, aliases, kind, parent)
+            city = City(city_id, name, name_zh, aliases, kind, parent, shared)
             _claim_names(checker, owners, city.names, city_id, path, record, "cities")
             result[city_id] = city
-            if parent:
-                parents.append((path, city_id, record))
-    for path, city_id, record in parents:
+            if parent or shared:
+                linked.append((path, city_id, record))
+    for path, city_id, record in linked:
         problem = _parent_problem(result, city_id)
         if problem:
             checker.error(problem, f"{path}.parent", record.value_positions["parent"])
             checker.broken.add(city_id)
+        for where, position, problem in _shared_problems(result, city_id, record):
+            checker.error(problem, f"{path}.shared_names{where}", position)
+            checker.broken.add(city_id)
     return result
+
+
+def _shared_names(checker: Checker, record: YMap, path: str) -> tuple[SharedName, ...] | Any:
+    """A city's ``shared_names``: [{names: [...], also: "...", city: other-id}, ...]."""
+    field = f"{path}.shared_names"
+    value = record["shared_names"]
+    if not isinstance(value, YList):
+        checker.error(
+            f"must be a list of {{names, also}} mappings, got {kind_of(value)}",
+            field,
+            record.value_positions["shared_names"],
+        )
+        return MISSING
+    found: list[SharedName] = []
+    whole = True
+    for index, item in enumerate(value):
+        item_path = f"{field}[{index}]"
+        if not isinstance(item, YMap):
+            checker.error(
+                f"must be a mapping with names and also, got {kind_of(item)}",
+                item_path,
+                value.item_positions[index],
+            )
+            whole = False
+            continue
+        checker.fields(item, item_path, ("names", "also"), ("city",))
+        names = checker.texts(item, "names", item_path)
+        also = checker.text(item, "also", item_path)
+        other = (
+            checker.text(item, "city", item_path, _SLUG, "the id of another city")
+            if "city" in item
+            else ""
+        )
+        if missing(names, also, other):
+            whole = False
+            continue
+        if not names:
+            checker.error("must name at least one name", f"{item_path}.names", item.position)
+            whole = False
+            continue
+        found.append(SharedName(names, also, other))
+    return tuple(found) if whole else MISSING
+
+
+def _shared_problems(
+    cities: dict[str, City], city_id: str, record: YMap
+) -> list[tuple[str, tuple[int, int], str]]:
+    """What is wrong with a city's shared names: each must be a name of the city, named in
+    one entry only, and the other place, when given, another city of the file."""
+    city = cities[city_id]
+    own = {fold(n) for n in city.names}
+    seen: set[str] = set()
+    problems: list[tuple[str, tuple[int, int], str]] = []
+    items = record.get("shared_names", ())
+    for index, (shared, item) in enumerate(zip(city.shared, items, strict=True)):
+        for n, name in enumerate(shared.names):
+            wrong = (
+                f"{quote(name)} is not a name of {quote(city_id)}: give its id, name, "
+                "Chinese name or one of its aliases"
+                if fold(name) not in own
+                else f"{quote(name)} is in more than one entry"
+                if fold(name) in seen
+                else ""
+            )
+            seen.add(fold(name))
+            if wrong:  # positions only now: the fast reader keeps none for a valid file
+                problems.append((f"[{index}].names[{n}]", item["names"].item_positions[n], wrong))
+        if shared.city and (shared.city == city_id or shared.city not in cities):
+            wrong = (
+                "must be another city, not this one"
+                if shared.city == city_id
+                else f"{quote(shared.city)} is not a city of this file"
+                + did_you_mean(shared.city, cities)
+            )
+            problems.append((f"[{index}].city", item.value_positions["city"], wrong))
+    return problems
 
 
 def _parent_problem(cities: dict[str, City], city_id: str) -> str:
@@ -475,7 +566,9 @@ def _observations(
         if observation.key in seen:
             checker.error(
                 f"duplicate observation of {indicator_id} for {city_id} in {year} ({observation.period_label}"
-                f"{', ' + scope if scope else ''}); first at {_first_at(*seen[observation.key])}",
+                f"{', ' + scope if scope else ''}) from {source_id}, first at "
+                f"{_first_at(*seen[observation.key])}; a figure may come from several sources, "
+                "but from each only once",
                 path,
                 record.position,
             )
@@ -490,9 +583,47 @@ def _first_at(path: str, record: YMap) -> str:
     return f"{path} (line {record.position[0]})"
 
 
-def _yoy_warnings(observations: list[Observation], records: list[YMap]) -> Iterable[Problem]:
-    """Stated year-on-year changes that two consecutive observed years contradict."""
-    by_key = {o.key: (index, o) for index, o in enumerate(observations)}
+def _source_warnings(
+    observations: list[Observation], records: list[YMap], sources: dict[str, Source]
+) -> Iterable[Problem]:
+    """Figures two sources state differently beyond rounding (the primary is the one shown)."""
+    index = {o.key: i for i, o in enumerate(observations)}
+    for figure in figures(observations, sources.__getitem__):
+        first = figure.primary
+        for other in figure.disagreeing():
+            at = index[other.key]
+            line, column = records[at].value_positions.get("value") or (None, None)
+            yield Problem(
+                f"{other.source} gives {stated(other)} for {other.indicator} of {other.city} in "
+                f"{other.year} ({other.period_label}{', ' + other.scope if other.scope else ''}), "
+                f"but {first.source} gives {stated(first)}: they disagree beyond rounding "
+                f"({first.source} is the primary figure)",
+                path=f"observations[{at}].value",
+                line=line,
+                column=column,
+                warning=True,
+            )
+
+
+def _per_head(indicators: dict[str, Indicator]) -> frozenset[str]:
+    """The indicators of a rate per head of population: each publication divides by its own
+    population figure, so two publications' rates are not one series to chain."""
+    per_head = (Unit.PER_10K_PEOPLE, Unit.PER_MILLION_PEOPLE)
+    return frozenset(i.id for i in indicators.values() if i.unit in per_head)
+
+
+def _yoy_warnings(
+    observations: list[Observation],
+    records: list[YMap],
+    sources: dict[str, Source],
+    per_head: frozenset[str] = frozenset(),
+) -> Iterable[Problem]:
+    """Stated year-on-year changes that two consecutive observed years contradict (the previous
+    year from the same source where it states one, else the primary; a rate per head only
+    against the same source's previous year)."""
+    by_figure: dict[tuple[Any, ...], list[Observation]] = {}
+    for o in observations:
+        by_figure.setdefault(o.figure, []).append(o)
     for index, current in enumerate(observations):
         if current.yoy is None or current.period not in (Period.YEAR, Period.YEAR_END):
             continue
@@ -504,9 +635,13 @@ def _yoy_warnings(observations: list[Observation], records: list[YMap]) -> Itera
             None,
             current.scope,
         )
-        if previous_key not in by_key:
+        stating = by_figure.get(previous_key)
+        if not stating:
             continue
-        _, previous = by_key[previous_key]
+        same = [o for o in stating if o.source == current.source]
+        if not same and current.indicator in per_head:
+            continue
+        previous = same[0] if same else primary(stating, sources.__getitem__)
         if not (
             previous.qualifier.is_exact
             and current.qualifier.is_exact

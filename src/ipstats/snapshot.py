@@ -27,6 +27,7 @@ from ipstats.model import (
     Period,
     Qualifier,
     ReportedChange,
+    SharedName,
     Source,
     SourceType,
     Unit,
@@ -35,7 +36,10 @@ from ipstats.model import (
 # The field names of every record, so that a checkout whose records changed shape without a new
 # version number does not read snapshots of the old shape into the new one.
 LAYOUT = (
-    *(tuple(record.__slots__) for record in (Source, City, Indicator, ReportedChange, Problem)),
+    *(
+        tuple(record.__slots__)
+        for record in (Source, City, SharedName, Indicator, ReportedChange, Problem)
+    ),
     Observation._fields,
 )
 _CODED = (Qualifier, Period, ChangeKind)  # stored as numbers, with the values they stand for
@@ -74,7 +78,16 @@ def dumps(dataset: Dataset, warnings: tuple[Problem, ...]) -> bytes:
                 for s in dataset.sources
             ),
             tuple(
-                (c.id, c.name, c.name_zh, c.aliases, c.kind.value, c.parent) for c in dataset.cities
+                (
+                    c.id,
+                    c.name,
+                    c.name_zh,
+                    c.aliases,
+                    c.kind.value,
+                    c.parent,
+                    tuple((n.names, n.also, n.city) for n in c.shared),
+                )
+                for c in dataset.cities
             ),
             tuple(
                 (
@@ -151,7 +164,10 @@ def from_values(values: Any, origin: str) -> tuple[Dataset, tuple[Problem, ...]]
             Source(i, t, te, p, d, tuple(lang), u, source_type[ty], r)
             for i, t, te, p, d, lang, u, ty, r in sources
         ),
-        tuple(City(i, n, z, tuple(a), kind[k], pa) for i, n, z, a, k, pa in cities),
+        tuple(
+            City(i, n, z, tuple(a), kind[k], pa, tuple(SharedName(*x) for x in sh))
+            for i, n, z, a, k, pa, sh in cities
+        ),
         tuple(
             Indicator(i, n, tuple(a), category[c], unit[u], measure[m], d, z)
             for i, n, a, c, u, m, d, z in indicators

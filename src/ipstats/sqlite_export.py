@@ -22,16 +22,18 @@ from ipstats.model import (
     Observation,
     Period,
     Qualifier,
+    SourceType,
     Unit,
 )
 from ipstats.rows import check_references, fields_except, numbered_values
 
 # The layout of the database file; bump it when a table or column changes meaning.
 # Also stored as PRAGMA user_version so tools can check it without reading a table.
-SQLITE_SCHEMA_VERSION = 1
+SQLITE_SCHEMA_VERSION = 2  # 2 adds observations.printed and sources.url, type and retrieved
 
-# The observations table's columns after its id: the indicator's unit is in the view.
-OBSERVATION_FIELDS = fields_except("unit")
+# The observations table's columns after its id: the indicator's unit is in the view, the
+# source's address in the sources table.
+OBSERVATION_FIELDS = fields_except("unit", "source_url")
 
 
 def _one_of(column: str, enum: type[StrEnum]) -> str:
@@ -58,7 +60,11 @@ CREATE TABLE sources (
     title_en TEXT NOT NULL,
     publisher TEXT NOT NULL,
     published TEXT NOT NULL CHECK (published GLOB '[0-9][0-9][0-9][0-9]*'),
-    languages TEXT NOT NULL  -- ISO 639 codes separated by commas, e.g. 'zh,en'
+    languages TEXT NOT NULL,  -- ISO 639 codes separated by commas, e.g. 'zh,en'
+    url TEXT CHECK (url <> ''),  -- where the document is published, when it is online
+    type TEXT NOT NULL {_one_of("type", SourceType)},
+    -- when the figures were taken from the document
+    retrieved TEXT CHECK (retrieved IS NULL OR retrieved = date(retrieved))
 );
 
 CREATE TABLE cities (
@@ -110,8 +116,11 @@ CREATE TABLE observations (
     reported_yoy_qualifier TEXT {_one_of("reported_yoy_qualifier", Qualifier)},
     scope TEXT CHECK (scope <> ''),
     source TEXT NOT NULL REFERENCES sources (id),
+    -- 1 for the figure used where several sources state it; "primary" is an SQL keyword: quote it
+    "primary" INTEGER NOT NULL CHECK ("primary" IN (0, 1)),
     locator TEXT NOT NULL,
     note TEXT CHECK (note <> ''),
+    printed TEXT CHECK (printed <> ''),  -- the figure as the source prints it
     CHECK (period <> 'as_of' OR as_of IS NOT NULL),
     CHECK (as_of IS NULL OR period IN ('as_of', 'cumulative')),
     CHECK ((reported_yoy_kind IS NULL) = (reported_yoy_value IS NULL)
@@ -119,7 +128,7 @@ CREATE TABLE observations (
 );
 -- What makes an observation unique (Observation.key); NULLs would never collide, so coalesce.
 CREATE UNIQUE INDEX observations_key
-    ON observations (indicator, city, year, period, coalesce(as_of, ''), coalesce(scope, ''));
+    ON observations (indicator, city, year, period, coalesce(as_of, ''), coalesce(scope, ''), source);
 CREATE INDEX observations_city ON observations (city, year);
 CREATE INDEX observations_year ON observations (year);
 CREATE INDEX observations_source ON observations (source);
@@ -128,7 +137,7 @@ CREATE INDEX observations_source ON observations (source);
 CREATE VIEW observations_with_unit AS
 SELECT o.id, o.city, o.year, o.indicator, o.value, i.unit, o.qualifier, o.period, o.as_of,
        o.reported_yoy_kind, o.reported_yoy_value, o.reported_yoy_qualifier,
-       o.scope, o.source, o.locator, o.note
+       o.scope, o.source, o."primary", o.locator, o.note, o.printed
 FROM observations AS o JOIN indicators AS i ON i.id = o.indicator;
 """
 
@@ -158,7 +167,8 @@ def write_sqlite(
     """
     chosen = tuple(dataset.observations if observations is None else observations)
     check_references(dataset, chosen)
-    subset = observations is not None and chosen != dataset.observations
+    # a selection of the dataset's observations: all of them when none is left out
+    subset = len(chosen) != len(dataset.observations)
     try:
         image = _build(dataset, chosen, subset)
     except sqlite3.Error as exc:
@@ -218,9 +228,19 @@ def _insert(
     }
     connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     connection.executemany(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            (s.id, s.title, s.title_en, s.publisher, s.published, ",".join(s.languages))
+            (
+                s.id,
+                s.title,
+                s.title_en,
+                s.publisher,
+                s.published,
+                ",".join(s.languages),
+                s.url or None,
+                s.type.value,
+                s.retrieved or None,
+            )
             for s in dataset.sources
         ),
     )
@@ -251,7 +271,7 @@ def _insert(
         "INSERT INTO indicator_aliases VALUES (?, ?, ?)",
         _aliases((i.id, i.aliases) for i in dataset.indicators),
     )
-    columns = ", ".join(("id", *OBSERVATION_FIELDS))
+    columns = ", ".join(f'"{name}"' for name in ("id", *OBSERVATION_FIELDS))
     connection.executemany(
         f"INSERT INTO observations ({columns}) VALUES (?{', ?' * len(OBSERVATION_FIELDS)})",
         numbered_values(dataset, observations, OBSERVATION_FIELDS),

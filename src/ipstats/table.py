@@ -18,6 +18,7 @@ class Kind(StrEnum):
     PERCENT = "percent"  # a computed percent, shown with two decimals and a sign
     RATIO = "ratio"  # shown with three significant decimals
     REPORTED = "reported"  # a source's stated change: '+10.3%' or '+9.3' by its unit column
+    SHARE = "share"  # a share of a total, in percent: '12.34%'
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class Column:
     kind: Kind = Kind.TEXT
     qualifier_key: str = ""  # a column holding the qualifier that prefixes this value
     unit_key: str = ""  # a column holding the unit to show after the value
+    date_key: str = ""  # a column holding a date to show after the text ("as_of 2025-04-21")
 
 
 Row = Mapping[str, Any]

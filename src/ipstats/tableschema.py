@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from ipstats.model import Category, ChangeKind, CityKind, Measure, Period, Qualifier, Unit
+from ipstats.model import (
+    Category,
+    ChangeKind,
+    CityKind,
+    Measure,
+    Period,
+    Qualifier,
+    SourceType,
+    Unit,
+)
 
 _UNIT_MEANINGS = {
     Unit.COUNT: "a number of things (applications, grants, cases, ...)",
@@ -40,6 +49,11 @@ _PERIOD_MEANINGS = {
     Period.CUMULATIVE: "a running total since some start ('to date'), up to as_of when given",
     Period.CAMPAIGN: "during a named campaign inside the year (see scope or note)",
 }
+_SOURCE_TYPE_MEANINGS = {
+    SourceType.STATISTICS: "a statistical table or yearbook of a statistics office",
+    SourceType.REPORT: "a report or white paper of a government body",
+    SourceType.PRESS: "a press release, news text or reprint",
+}
 
 
 def _meanings(table: dict[Any, str]) -> str:
@@ -54,6 +68,7 @@ class Field:
     required: bool = False
     enum: type[StrEnum] | None = None
     pattern: str = ""
+    form: str = ""  # the Table Schema format of a string field, e.g. "uri"
 
     def descriptor(self) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -61,6 +76,8 @@ class Field:
             "type": self.kind,
             "description": self.description,
         }
+        if self.form:
+            result["format"] = self.form
         constraints: dict[str, Any] = {}
         if self.required:
             constraints["required"] = True
@@ -130,6 +147,24 @@ SOURCES = Resource(
             pattern=r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?",
         ),
         Field("languages", "array", "Languages of the report (ISO 639 codes), a JSON array.", True),
+        Field(
+            "url",
+            "string",
+            "Where the document is published, when it is online; empty otherwise.",
+            form="uri",
+        ),
+        Field(
+            "type",
+            "string",
+            f"What kind of publication it is. {_meanings(_SOURCE_TYPE_MEANINGS)}.",
+            True,
+            SourceType,
+        ),
+        Field(
+            "retrieved",
+            "date",
+            "When the figures were taken from the document; empty when not recorded.",
+        ),
     ),
 )
 CITIES = Resource(
@@ -242,8 +277,22 @@ OBSERVATIONS = Resource(
             "(e.g. a named cluster); empty when it is the whole.",
         ),
         Field("source", "string", "The report it comes from (sources.id).", True),
+        Field(
+            "primary",
+            "boolean",
+            "Whether this is the figure ipstats uses where several sources state the same "
+            "one: the source of the highest type (statistics, report, press), then the most "
+            "recently published, then an exact figure before a bound, then the source id.",
+            True,
+        ),
         Field("locator", "string", "Where in the report: section, table or page.", True),
         Field("note", "string", "Anything else a reader needs to use the figure correctly."),
+        Field(
+            "printed",
+            "string",
+            "The figure exactly as the source prints it (17.93万, 2.7893 million, more than "
+            "6,822), to find it in the source; empty when the dataset does not record it.",
+        ),
     ),
     foreign_keys=(("city", "cities"), ("indicator", "indicators"), ("source", "sources")),
 )

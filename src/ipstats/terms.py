@@ -14,10 +14,12 @@ class Terms:
     end: str = "the end year"
     bounds: str = "a start or end year"
     format: str = "the format"
+    output: str = "the output"
     output_file: str = "an output file"
     output_directory: str = "an output directory"
     wide: str = "the wide layout"
     scope: str = "the scope"
+    bom: str = "a byte-order mark"
 
 
 PLAIN = Terms()

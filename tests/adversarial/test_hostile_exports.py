@@ -174,8 +174,15 @@ def test_parent_is_a_file(tiny_path: Path, tmp_path: Path) -> None:
     )
 
 
-def test_target_is_a_directory(tiny_path: Path, tmp_path: Path) -> None:
-    assert export_error(tiny_path, tmp_path) == f"cannot write {tmp_path}: it is a directory"
+def test_a_directory_is_no_target_for_a_file_format(tiny_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "kept").write_text("x", encoding="utf-8")
+    result = with_data(tiny_path, "export", "--format", "csv", "-o", str(target))
+    assert result.code == 2, result
+    assert result.out == ""
+    assert str(target) in result.error and "datapackage" in result.error
+    assert [p.name for p in target.iterdir()] == ["kept"]
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes anywhere")
