@@ -32,6 +32,10 @@ COMMANDS = [
     "growth shanghai",
     "growth shanghai --metric valid_trademarks",
     "growth shanghai --metric ip_pledge_financing_amount",
+    "rank --metric pct --year 2016 --kind city",
+    "rank --metric pct",
+    "rank --metric valid_invention_patents --within guangdong",
+    "list cities --kind province",
     "cache info",
 ]
 WIDTHS = (80, 100, 140)
