@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from ipstats import cli
+from ipstats import cli, figures
 from ipstats.datafile import load
 from ipstats.errors import NoDataError, UsageError
 from ipstats.model import (
@@ -35,7 +35,7 @@ from ipstats.model import (
     SourceType,
     Unit,
 )
-from ipstats.rank import Ranking, _primary, rank, rank_places
+from ipstats.rank import Ranking, rank, rank_places
 from test_widths import broken_cells, terminal
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -349,12 +349,12 @@ def test_one_kind_of_period_is_ranked_the_one_most_figures_have() -> None:
 
 def test_the_primary_source_is_statistics_then_report_then_press() -> None:
     ds = dataset()
-    figures = [obs("p1", 1, source="press"), obs("p1", 2, source="report")]
-    assert _primary(ds, figures).source == "report"
-    figures.append(obs("p1", 3, source="stat-old"))
-    assert _primary(ds, figures).source == "stat-old"
-    figures.append(obs("p1", 4, source="stat"))  # the later published of two statistics
-    assert _primary(ds, figures).source == "stat"
+    found = [obs("p1", 1, source="press"), obs("p1", 2, source="report")]
+    assert figures.primary(found, ds.source).source == "report"
+    found.append(obs("p1", 3, source="stat-old"))
+    assert figures.primary(found, ds.source).source == "stat-old"
+    found.append(obs("p1", 4, source="stat"))  # the later published of two statistics
+    assert figures.primary(found, ds.source).source == "stat"
 
 
 def test_another_source_that_disagrees_is_kept_and_marked() -> None:

@@ -2,10 +2,11 @@
 
 # Part of the command line (only ipstats.cli imports it).
 import codecs
+import contextlib
 import errno
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,15 +38,7 @@ class IpstatsGroup(typer.core.TyperGroup):
         try:
             args = list(sys.argv[1:] if args is None else args)
             shell = _completion_shell(args)
-            # Typer's --show-completion takes no shell name (it asks the process tree); the
-            # completion protocol it installs takes one from the environment.
-            variable = complete_var or "_{}_COMPLETE".format(
-                (prog_name or "ipstats").replace("-", "_").upper()
-            )
-            before = os.environ.get(variable)
-            if shell is not None:
-                os.environ[variable] = f"source_{shell}"
-            try:
+            with _shell_named(shell, complete_var or _complete_var(prog_name or "ipstats")):
                 code = super().main(
                     args=[] if shell is not None else _hoisted(self, args),
                     prog_name=prog_name or "ipstats",
@@ -54,12 +47,6 @@ class IpstatsGroup(typer.core.TyperGroup):
                     windows_expand_args=windows_expand_args,
                     **extra,
                 )
-            finally:
-                if shell is not None:
-                    if before is None:
-                        os.environ.pop(variable, None)
-                    else:
-                        os.environ[variable] = before
             # Output still buffered would otherwise be written at the interpreter's exit, where
             # a failure to write it is reported as an ignored exception and exit status 120.
             if sys.stdout is not None:
@@ -118,6 +105,30 @@ class IpstatsGroup(typer.core.TyperGroup):
 _ROOT_FLAGS = frozenset({"--no-color", "--no-cache", "--debug"})
 _ROOT_VALUED = frozenset({"--data"})
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _complete_var(prog_name: str) -> str:
+    """The environment variable Typer's completion protocol reads (`_IPSTATS_COMPLETE`)."""
+    return "_{}_COMPLETE".format(prog_name.replace("-", "_").upper())
+
+
+@contextlib.contextmanager
+def _shell_named(shell: str | None, variable: str) -> Iterator[None]:
+    """With a shell named, ask for its completion script as the installed scripts do: through
+    the environment (Typer's --show-completion takes no shell name; it asks the process tree).
+    The environment is as it was afterwards."""
+    if shell is None:
+        yield
+        return
+    before = os.environ.get(variable)
+    os.environ[variable] = f"source_{shell}"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(variable, None)
+        else:
+            os.environ[variable] = before
 
 
 def _completion_shell(args: Sequence[str]) -> str | None:
@@ -291,7 +302,7 @@ def _typer_error(exc: typer.TyperException) -> int:
 def _no_such_option(ctx: Any, name: str) -> str:
     """What to say of an unknown option: the close ones of this command, and the commands
     that have it when it is another command's."""
-    import difflib
+    from ipstats.names import did_you_mean
 
     def flags(command: Any) -> list[str]:
         return [
@@ -303,8 +314,8 @@ def _no_such_option(ctx: Any, name: str) -> str:
         path for path, command in _commands(ctx.find_root().command, "") if name in flags(command)
     ]
     elsewhere = f"; it is an option of {', '.join(others)}" if others else ""
-    hits = difflib.get_close_matches(name, dict.fromkeys(own), n=3, cutoff=0.7)
-    close = f"; did you mean: {', '.join(hits)}?" if hits and not elsewhere else ""
+    # options are near-alike (--from, --format): only a closer match than a name's is offered
+    close = "" if elsewhere else did_you_mean(name, own, cutoff=0.7)
     return f"no such option {name} for {ctx.command_path!r}{close}{elsewhere}"
 
 

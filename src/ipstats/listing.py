@@ -343,8 +343,12 @@ def show_document(dataset: Dataset, name: str, sources: tuple[str, ...] = ()) ->
     """What ``show`` writes as one JSON or YAML document: the record of the city or indicator
     called ``name``, and the rows listed under it (from ``sources`` only, when given)."""
     found = resolve.city_or_indicator(dataset, name)
-    about, listed = show(dataset, name, sources)
-    parts = ("city", "indicators") if isinstance(found, City) else ("indicator", "observations")
+    if isinstance(found, City):
+        about, listed = city_detail(dataset, found, sources)
+        parts = ("city", "indicators")
+    else:
+        about, listed = indicator_detail(dataset, found, sources)
+        parts = ("indicator", "observations")
     return {parts[0]: {r["field"]: r["value"] for r in about.rows}, parts[1]: listed.records()}
 
 

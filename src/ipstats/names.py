@@ -13,19 +13,21 @@ def fold(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
-def close_matches(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
+def close_matches(
+    name: str, candidates: Iterable[str], limit: int = 3, cutoff: float = 0.6
+) -> list[str]:
     """Candidates that look like a misspelling of ``name``, best first."""
     import difflib  # only for a name that matched nothing
 
     pool = sorted(set(candidates))
     folded = {fold(c): c for c in pool}
-    hits = difflib.get_close_matches(fold(name), list(folded), n=limit, cutoff=0.6)
+    hits = difflib.get_close_matches(fold(name), list(folded), n=limit, cutoff=cutoff)
     return [folded[h] for h in hits]
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
     """'; did you mean: a, b?' or '' when nothing is close."""
-    hits = close_matches(name, candidates)
+    hits = close_matches(name, candidates, cutoff=cutoff)
     return f"; did you mean: {', '.join(hits)}?" if hits else ""
 
 

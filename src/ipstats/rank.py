@@ -389,12 +389,6 @@ _COLUMNS = (
 )
 
 
-def _primary(dataset: Dataset, observations: Sequence[Observation]) -> Observation:
-    """The figure to rank among several sources' figures of one series and year: the primary
-    by the rule every command uses (``figures.primary``)."""
-    return figures.primary(observations, dataset.source)
-
-
 def _figure(
     dataset: Dataset, observations: Sequence[Observation]
 ) -> tuple[Observation, tuple[Observation, ...]]:
@@ -406,7 +400,7 @@ def _figure(
         else None
     )
     same = [o for o in observations if o.as_of == latest]
-    chosen = _primary(dataset, same)
+    chosen = figures.primary(same, dataset.source)
     return chosen, tuple(o for o in same if o is not chosen)
 
 
@@ -488,7 +482,7 @@ def _share(dataset: Dataset, indicator: Indicator, o: Observation, of: City | No
     ]
     if not totals:
         return Share(of, None, None)
-    total = _primary(dataset, totals)
+    total = figures.primary(totals, dataset.source)
     ratio = bounds.divide(Qualified(o.value, o.qualifier), Qualified(total.value, total.qualifier))
     share = Qualified(ratio.value * 100, ratio.qualifier) if ratio is not None else None
     return Share(of, total, share)
