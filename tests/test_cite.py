@@ -373,3 +373,25 @@ def test_cite_writes_one_document_to_a_stream_or_a_file(cited: Dataset, tmp_path
         "stats-2024",
         "wp-2023",
     ]
+
+
+def test_cite_takes_every_selection_option_export_takes() -> None:
+    import typer.main
+
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+
+    def options(name: str) -> set[str]:
+        return {o for p in commands[name].params for o in p.opts if o.startswith("--")}
+
+    own = {"--format", "--output", "--help"}
+    export_only = {"--wide", "--no-sanitize", "--bom"}  # how export writes rows, not which
+    assert options("export") - own - export_only <= options("cite")
+
+
+def test_source_narrows_the_list_to_that_source() -> None:
+    code, out, err = run("cite", "--source", "cnipa-yearbook-2023-pct", "-f", "csl-json")
+    assert (code, err) == (0, "")
+    assert [item["id"] for item in json.loads(out)] == ["cnipa-yearbook-2023-pct"]
+    code, out, err = run("cite", "--source", "no-such-source")
+    assert (code, out) == (2, "")
+    assert err.startswith("Error: unknown source 'no-such-source'") and err.count("\n") == 1

@@ -707,6 +707,7 @@ def cite(
     year_from: FromOpt = None,
     year_to: ToOpt = None,
     category: CategoryOpt = None,
+    source: SourceOpt = None,
 ) -> None:
     """The sources of the figures export would give, as a reference list, BibTeX or CSL-JSON.
 
@@ -720,7 +721,9 @@ def cite(
     from ipstats.query import where
 
     ds = state_of(ctx).dataset()
-    chosen = where(ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS)
+    chosen = where(
+        ds, city or (), metric, year, year_from, year_to, category, terms=_FLAGS, source=source
+    )
     said = write(ds, chosen, fmt, None if output == Path("-") else output, sys.stdout, _FLAGS)
     if said:
         typer.echo(said, err=True)
