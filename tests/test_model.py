@@ -3,7 +3,6 @@ a plain scan of the records."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import Counter
 from pathlib import Path
@@ -39,8 +38,15 @@ def _dataset(observations: list[Observation]) -> Dataset:
 
 
 def test_a_dataset_cannot_be_changed(tiny: Dataset) -> None:
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         tiny.observations = ()  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del tiny.origin
+    with pytest.raises(AttributeError):
+        tiny.extra = 1  # type: ignore[attr-defined]
+    for record in (tiny.sources[0], tiny.cities[0], tiny.indicators[0]):
+        with pytest.raises(AttributeError):
+            record.id = "changed"  # type: ignore[misc]
     assert isinstance(tiny.observations, tuple) and isinstance(tiny.sources, tuple)
     with pytest.raises(TypeError):
         tiny._positions[("x", "y")] = (0,)  # type: ignore[index]
@@ -69,9 +75,9 @@ def test_equality_is_of_records_and_origin(tiny: Dataset) -> None:
         tiny.sources, tiny.cities, tiny.indicators, tiny.observations[1:], tiny.origin
     )
     assert fewer != tiny
-    assert tiny == Dataset(
-        tiny.sources, tiny.cities, tiny.indicators, tiny.observations, tiny.origin
-    )
+    same = Dataset(tiny.sources, tiny.cities, tiny.indicators, tiny.observations, tiny.origin)
+    assert tiny == same and hash(tiny) == hash(same) and len({tiny, same, fewer}) == 2
+    assert tiny != tiny.observations  # a dataset equals only a dataset
 
 
 def test_lookups_by_id(tiny: Dataset) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import marshal
 from pathlib import Path
 
@@ -29,7 +28,7 @@ def test_the_shipped_dataset_comes_back_equal_field_for_field() -> None:
 
 def test_printed_figures_and_source_urls_come_back(tiny: Dataset) -> None:
     dataset = Dataset.build(
-        (dataclasses.replace(s, url=f"https://example.org/{s.id}") for s in tiny.sources),
+        (s._replace(url=f"https://example.org/{s.id}") for s in tiny.sources),
         tiny.cities,
         tiny.indicators,
         (o._replace(printed=f"{o.value}") for o in tiny.observations),

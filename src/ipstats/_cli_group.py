@@ -7,7 +7,6 @@ import errno
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -328,13 +327,17 @@ def _commands(group: Any, path: str) -> Iterable[tuple[str, Any]]:
             yield f"{path}{name}", command
 
 
-@dataclass
 class State:
-    data: Path | None = None
-    color: bool = True
-    use_cache: bool = True
-    debug: bool = False
-    _dataset: Dataset | None = None
+    """The root options of one run, and the dataset once a command has asked for it."""
+
+    __slots__ = ("_dataset", "color", "data", "debug", "use_cache")
+
+    def __init__(self) -> None:
+        self.data: Path | None = None
+        self.color = True
+        self.use_cache = True
+        self.debug = False
+        self._dataset: Dataset | None = None
 
     def dataset(self) -> Dataset:
         if self._dataset is None:

@@ -12,8 +12,8 @@ in ``combine``; difference, ratio, growth and values implied by a stated change 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from ipstats.model import Number, Qualifier
 
@@ -70,8 +70,7 @@ def flipped(qualifier: Qualifier) -> Qualifier:
     return _FLIPPED[qualifier]
 
 
-@dataclass(frozen=True, slots=True)
-class Qualified:
+class Qualified(NamedTuple):
     """A number with how it is known: ``more_than 16300`` means the true value exceeds 16,300."""
 
     value: Number

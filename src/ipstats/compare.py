@@ -9,8 +9,7 @@ in a year gets a row per series, labelled, with no difference or ratio.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ipstats import bounds, resolve
 from ipstats.bounds import Qualified
@@ -50,8 +49,7 @@ def difference_unit(unit: Unit) -> str:
     return {Unit.RANK: PLACES_AHEAD, Unit.PERCENT: "pp"}.get(unit, unit.value)
 
 
-@dataclass(frozen=True, slots=True)
-class ComparedRow:
+class ComparedRow(NamedTuple):
     """One indicator in one year across the compared cities (None where a city has no value).
 
     ``difference`` is the first city minus the second, except for ranks, where it is how many
@@ -80,8 +78,7 @@ class ComparedRow:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Comparison:
+class Comparison(NamedTuple):
     """The result of a comparison; ``to_table`` gives what renderers and exporters show.
 
     ``missing`` names each city that has no figure for the metric in the years asked for.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class ExitStatus(IntEnum):
@@ -35,8 +35,7 @@ class ExportError(IpstatsError):
     """An export could not be written."""
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong (or suspicious) in a dataset file, located where the parser knows it."""
 
     message: str

@@ -2,7 +2,6 @@
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -156,8 +155,7 @@ class ChangeKind(StrEnum):
 Number = int | float
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     id: str
     title: str
     title_en: str
@@ -169,8 +167,7 @@ class Source:
     retrieved: str = ""  # when the figures were taken from the document: "YYYY-MM-DD"
 
 
-@dataclass(frozen=True, slots=True)
-class SharedName:
+class SharedName(NamedTuple):
     """Names a place answers to that also denote another place, which a user may have meant
     (吉林 is the province here, and also Jilin city): resolving one of them says so."""
 
@@ -179,8 +176,7 @@ class SharedName:
     city: str = ""  # that other place's id, when it is in the dataset too
 
 
-@dataclass(frozen=True, slots=True)
-class City:
+class City(NamedTuple):
     id: str
     name: str
     name_zh: str
@@ -195,8 +191,7 @@ class City:
         return (self.id, self.name, self.name_zh, *self.aliases)
 
 
-@dataclass(frozen=True, slots=True)
-class Indicator:
+class Indicator(NamedTuple):
     id: str
     name: str
     aliases: tuple[str, ...]
@@ -211,8 +206,7 @@ class Indicator:
         return (self.id, *self.aliases)
 
 
-@dataclass(frozen=True, slots=True)
-class ReportedChange:
+class ReportedChange(NamedTuple):
     """A year-on-year change as the source states it (not computed by us)."""
 
     kind: ChangeKind
@@ -276,36 +270,84 @@ TALLY_FIELDS = frozenset({"indicator", "city", "year", "source"})
 _Positions = Mapping[tuple[str, str], tuple[int, ...]]
 
 
-@dataclass(frozen=True, slots=True)
 class Dataset:
     """A validated dataset: tuples of records and the indexes queries need. It never changes.
 
     Build it with :meth:`Dataset.build`. Two datasets are equal when their records and origin
-    are; the indexes follow from the records.
+    are; the indexes follow from the records. A plain class with slots rather than a frozen
+    dataclass: every command defines it at startup, where a dataclass costs a millisecond more
+    (BENCHMARKS.md).
     """
+
+    __slots__ = (
+        "_cities_by_id",
+        "_indicators_by_id",
+        "_positions",
+        "_sources_by_id",
+        "cities",
+        "indicators",
+        "observations",
+        "origin",
+        "sources",
+    )
 
     sources: tuple[Source, ...]
     cities: tuple[City, ...]
     indicators: tuple[Indicator, ...]
     observations: tuple[Observation, ...]  # in file order
-    origin: str = ""  # the file it was read from, for messages
-    _sources_by_id: Mapping[str, Source] = field(init=False, repr=False, compare=False)
-    _cities_by_id: Mapping[str, City] = field(init=False, repr=False, compare=False)
-    _indicators_by_id: Mapping[str, Indicator] = field(init=False, repr=False, compare=False)
-    # where in ``observations`` each (indicator, city) pair is, in file order
-    _positions: _Positions = field(init=False, repr=False, compare=False)
+    origin: str  # the file it was read from, for messages
+    _sources_by_id: Mapping[str, Source]
+    _cities_by_id: Mapping[str, City]
+    _indicators_by_id: Mapping[str, Indicator]
+    _positions: _Positions  # where in ``observations`` each (indicator, city) pair is
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        sources: tuple[Source, ...],
+        cities: tuple[City, ...],
+        indicators: tuple[Indicator, ...],
+        observations: tuple[Observation, ...],
+        origin: str = "",
+    ) -> None:
         # The indexes follow from the records, so they are made here, once, however the
         # dataset was made (read from its file, from the cache, or by a test).
-        indexes = {
-            "_sources_by_id": MappingProxyType({x.id: x for x in self.sources}),
-            "_cities_by_id": MappingProxyType({x.id: x for x in self.cities}),
-            "_indicators_by_id": MappingProxyType({x.id: x for x in self.indicators}),
-            "_positions": _positions_of(self.observations),
+        values = {
+            "sources": sources,
+            "cities": cities,
+            "indicators": indicators,
+            "observations": observations,
+            "origin": origin,
+            "_sources_by_id": MappingProxyType({x.id: x for x in sources}),
+            "_cities_by_id": MappingProxyType({x.id: x for x in cities}),
+            "_indicators_by_id": MappingProxyType({x.id: x for x in indicators}),
+            "_positions": _positions_of(observations),
         }
-        for name, value in indexes.items():
+        for name, value in values.items():
             object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Dataset cannot be changed (tried to set {name})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a Dataset cannot be changed (tried to delete {name})")
+
+    def _records(self) -> tuple[object, ...]:
+        return (self.sources, self.cities, self.indicators, self.observations, self.origin)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        return self._records() == other._records()
+
+    def __hash__(self) -> int:
+        return hash(self._records())
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset({len(self.sources)} sources, {len(self.cities)} places, "
+            f"{len(self.indicators)} indicators, {len(self.observations)} observations, "
+            f"origin={self.origin!r})"
+        )
 
     @classmethod
     def build(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ipstats import resolve
 from ipstats.errors import NoDataError, UsageError
@@ -62,9 +62,11 @@ def _check_order(first: int | None, last: int | None, terms: Terms) -> None:
         raise UsageError(f"{terms.start} {first} is later than {terms.end} {last}")
 
 
-@dataclass(frozen=True, slots=True)
-class Filter:
-    """Which observations a query is about; empty fields mean 'any'."""
+class Filter(NamedTuple):
+    """Which observations a query is about; empty fields mean 'any'.
+
+    ``select`` refuses one whose years are reversed (``where`` never makes one).
+    """
 
     cities: tuple[str, ...] = ()
     indicators: tuple[str, ...] = ()
@@ -74,9 +76,6 @@ class Filter:
     search: str = ""
     years: tuple[int, ...] = ()  # several single years; empty: those from year_from to year_to
     sources: tuple[str, ...] = ()  # ids of the sources whose figures it keeps
-
-    def __post_init__(self) -> None:
-        _check_order(self.year_from, self.year_to, PLAIN)
 
     def admits_indicator(self, indicator: Indicator) -> bool:
         if self.indicators and indicator.id not in self.indicators:
@@ -167,6 +166,7 @@ def primaries(dataset: Dataset, observations: Iterable[Observation]) -> tuple[Fi
 
 def select(dataset: Dataset, where: Filter) -> tuple[Observation, ...]:
     """Observations matching the filter, ordered by indicator, city, year."""
+    _check_order(where.year_from, where.year_to, PLAIN)
     candidates = dataset.observations_of(_indicators_admitted(dataset, where), where.cities)
     found = [o for o in candidates if where.admits(o, dataset.indicator(o.indicator))]
     return tuple(sorted(found, key=lambda o: (o.indicator, o.city, o.year, o.period, o.scope)))
@@ -277,8 +277,7 @@ def choose_scope(
     return kept
 
 
-@dataclass(frozen=True, slots=True)
-class Missing:
+class Missing(NamedTuple):
     """A place named in a query that has no data for its metric (in the years asked for)."""
 
     city: City

@@ -35,12 +35,9 @@ from ipstats.model import (
 
 # The field names of every record, so that a checkout whose records changed shape without a new
 # version number does not read snapshots of the old shape into the new one.
-LAYOUT = (
-    *(
-        tuple(record.__slots__)
-        for record in (Source, City, SharedName, Indicator, ReportedChange, Problem)
-    ),
-    Observation._fields,
+LAYOUT = tuple(
+    record._fields
+    for record in (Source, City, SharedName, Indicator, ReportedChange, Problem, Observation)
 )
 _CODED = (Qualifier, Period, ChangeKind)  # stored as numbers, with the values they stand for
 _Member = TypeVar("_Member", bound=StrEnum)

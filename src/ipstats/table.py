@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Kind(StrEnum):
@@ -21,8 +20,7 @@ class Kind(StrEnum):
     SHARE = "share"  # a share of a total, in percent: '12.34%'
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     key: str
     header: str
     kind: Kind = Kind.TEXT
@@ -34,8 +32,7 @@ class Column:
 Row = Mapping[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(NamedTuple):
     """Rows of raw values (numbers stay numbers; blanks are None) with their presentation."""
 
     title: str
@@ -43,7 +40,7 @@ class Table:
     rows: tuple[Row, ...]
     footnotes: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()  # "id: title (publisher, date)" lines
-    hidden: frozenset[str] = field(default_factory=frozenset)  # keys only machine formats show
+    hidden: frozenset[str] = frozenset()  # keys only machine formats show
 
     def records(self) -> list[dict[str, Any]]:
         """Rows as plain dicts, every column present, in column order."""
