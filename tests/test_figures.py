@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, Inexact, localcontext
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ipstats.figures import Figure, agree, figures, primaries, primary, primary_keys
-from ipstats.model import Dataset, Observation, Period, Qualifier, Source, SourceType
+from ipstats.model import Dataset, Number, Observation, Period, Qualifier, Source, SourceType
+from ipstats.precision import half_unit
 
 
 def obs(value: float, source: str, qualifier: Qualifier = Qualifier.EXACT) -> Observation:
@@ -109,3 +114,77 @@ def test_primary_keys_are_decided_over_every_source_of_the_dataset() -> None:
     # a selection of one source still says whether its figure is the primary one
     assert chosen[0].key not in primary_keys(dataset, chosen[:1])
     assert chosen[1].key in primary_keys(dataset, chosen[1:2])
+
+
+# agree against the same intervals in the decimal module, computed without rounding (a context
+# that raises on any inexact result), over near figures, where verdicts go either way, and over
+# every finite float and large ints.
+
+
+def reference_interval(o: Observation) -> tuple[Decimal | None, Decimal | None]:
+    def exact(value: Number) -> Decimal:
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+    def rounded_to(value: Number) -> Decimal:
+        if isinstance(value, int) or float(value).is_integer():
+            digits = str(abs(int(value)))
+            trailing = len(digits) - len(digits.rstrip("0")) if int(value) else 0
+            return Decimal(5) * Decimal(10) ** (trailing - 1)
+        return exact(half_unit(value))
+
+    value, half = exact(o.value), exact(half_unit(o.value))
+    q = o.qualifier
+    if q is Qualifier.EXACT:
+        return value - half, value + half
+    if q is Qualifier.ABOUT:
+        wide = max(half, rounded_to(o.value))
+        return value - wide, value + wide
+    if q is Qualifier.NEARLY:
+        return value - max(half, rounded_to(o.value)), value + half
+    if q is Qualifier.MORE_THAN:
+        return value, None
+    if q is Qualifier.AT_LEAST:
+        return value - half, None
+    if q is Qualifier.LESS_THAN:
+        return None, value
+    return None, value + half
+
+
+def reference_agree(a: Observation, b: Observation) -> bool:
+    with localcontext() as context:
+        context.prec = 1000  # a float's repr spans at most 17 + 632 digits
+        context.traps[Inexact] = True
+        (a_low, a_high), (b_low, b_high) = reference_interval(a), reference_interval(b)
+        below = a_low is not None and b_high is not None and b_high <= a_low
+        above = b_low is not None and a_high is not None and a_high <= b_low
+    return not (below or above)
+
+
+def _near(count: int, exponent: int) -> Number:
+    return count * 10**exponent if exponent >= 0 else float(f"{count}e{exponent}")
+
+
+NEAR = st.builds(_near, st.integers(-20_000, 20_000), st.integers(-4, 4))
+ANY = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(-(10**40), 10**40),
+)
+QUALIFIERS = st.sampled_from(list(Qualifier))
+
+
+@given(
+    values=st.one_of(st.tuples(NEAR, NEAR), st.tuples(ANY, ANY), ANY.map(lambda v: (v, v))),
+    qualifiers=st.tuples(QUALIFIERS, QUALIFIERS),
+)
+def test_agree_as_exact_decimal_intervals_give(
+    values: tuple[Number, Number], qualifiers: tuple[Qualifier, Qualifier]
+) -> None:
+    a, b = (obs(v, "s", q) for v, q in zip(values, qualifiers, strict=True))
+    assert agree(a, b) is reference_agree(a, b)
+    assert agree(b, a) is agree(a, b)
+
+
+def test_a_figure_agrees_with_itself_at_any_magnitude() -> None:
+    # to 28 digits, the decimal module's default, 10**30 + 1 give or take 0.5 is 10**30 to 10**30
+    for value in (10**30 + 1, 1e300, 1.7976931348623157e308, 1.2345678901234567e-8):
+        assert agree(obs(value, "s"), obs(value, "s"))

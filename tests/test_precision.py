@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from decimal import Decimal, localcontext
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ipstats.model import Number
 from ipstats.precision import (
+    ROUNDED_FROM,
     absolute_change_bounds,
     agrees,
+    decimal_parts,
     half_unit,
     relative_change_bounds,
     round_like,
     significant_digits,
+)
+
+# Numbers as reports print them (20.51, 1.5e-07, 17.93万) and every other finite float and int,
+# down to subnormal floats and up to ints of sixty digits.
+PUBLISHED = st.builds(
+    lambda count, exponent: float(f"{count}e{exponent}"),
+    st.integers(-(10**17), 10**17),
+    st.integers(-30, 30),
+)
+NUMBERS = st.one_of(
+    PUBLISHED,
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(-(10**60), 10**60),
+    st.integers(-(10**6), 10**6),
 )
 
 
@@ -132,3 +153,121 @@ def test_rounding_a_bound_outward_keeps_it_true(value: float, like: int) -> None
     slack = value * 1e-9
     assert round_like(value, like, -1) <= value + slack
     assert value - slack <= round_like(value, like, 1)
+
+
+# The decimal module's reading of a number, which precision.py does without importing it.
+
+
+def reference_parts(value: Number) -> tuple[int, int]:
+    with localcontext() as context:
+        context.prec = 100  # more than any int drawn here has digits: normalize stays exact
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        sign, digits, exponent = number.normalize().as_tuple()
+    assert isinstance(exponent, int)
+    coefficient = int("".join(map(str, digits)))
+    return (-coefficient if sign else coefficient, exponent if coefficient else 0)
+
+
+def reference_exponent(value: float) -> int:
+    exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return exponent
+
+
+def reference_half_unit(value: Number) -> float:
+    if value == 0:
+        return 0.5
+    if isinstance(value, int) or float(value).is_integer():
+        if abs(value) < ROUNDED_FROM:
+            return 0.5
+        digits = str(abs(int(value)))
+        return 0.5 * 10.0 ** (len(digits) - len(digits.rstrip("0")))
+    return float(0.5 * 10.0 ** reference_exponent(value))
+
+
+def reference_significant_digits(value: Number) -> int:
+    if value == 0:
+        return 1
+    if isinstance(value, int) or float(value).is_integer():
+        digits = str(abs(int(value)))
+        return len(digits) if abs(value) < ROUNDED_FROM else max(1, len(digits.rstrip("0")))
+    return len(Decimal(repr(float(value))).normalize().as_tuple().digits)
+
+
+def reference_round_like(value: float, like: Number, direction: int) -> Number:
+    if value == 0 or not math.isfinite(value):
+        return value
+    place = math.floor(math.log10(abs(value))) - reference_significant_digits(like) + 1
+    if isinstance(like, int) or float(like).is_integer():
+        place = max(place, 0)
+    else:
+        place = max(place, reference_exponent(float(like)))
+    step = 10.0**place
+    scaled = value / step
+    if direction < 0:
+        rounded = math.floor(scaled + 1e-9)
+    elif direction > 0:
+        rounded = math.ceil(scaled - 1e-9)
+    else:
+        rounded = round(scaled)
+    result = rounded * step
+    return round(result) if place >= 0 else round(result, -place)
+
+
+def outcome(function: Callable[..., object], *args: object) -> tuple[object, ...]:
+    """What a call gives: its result, or the kind of error it raises (10.0**400 overflows)."""
+    try:
+        result = function(*args)
+    except (ArithmeticError, ValueError) as error:
+        return ("raises", type(error))
+    return ("gives", result, type(result))
+
+
+@pytest.mark.parametrize(
+    ("value", "parts"),
+    [
+        (20.51, (2051, -2)),
+        (179300, (1793, 2)),
+        (-5.25, (-525, -2)),
+        (1e-05, (1, -5)),
+        (1.5e16, (15, 15)),
+        (-2.5e-07, (-25, -8)),
+        (123.0, (123, 0)),
+        (0.1, (1, -1)),  # the digits it is written with, not its binary value
+        (0, (0, 0)),
+        (-0.0, (0, 0)),
+        (10**40 + 10, (10**39 + 1, 1)),
+    ],
+)
+def test_decimal_parts_read_the_number_as_written(value: Number, parts: tuple[int, int]) -> None:
+    assert decimal_parts(value) == parts
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan])
+def test_decimal_parts_refuse_what_is_not_a_finite_number(value: float) -> None:
+    with pytest.raises(ValueError, match="not a finite number"):
+        decimal_parts(value)
+
+
+@given(NUMBERS)
+def test_decimal_parts_read_as_the_decimal_module_does(value: Number) -> None:
+    assert decimal_parts(value) == reference_parts(value)
+
+
+@given(NUMBERS)
+def test_half_unit_and_significant_digits_as_the_decimal_reading_gives(value: Number) -> None:
+    assert outcome(half_unit, value) == outcome(reference_half_unit, value)
+    assert outcome(significant_digits, value) == outcome(reference_significant_digits, value)
+
+
+@given(
+    value=st.one_of(PUBLISHED, st.floats(allow_nan=False, allow_infinity=False)),
+    like=NUMBERS,
+    direction=st.sampled_from([-1, 0, 1]),
+)
+def test_round_like_as_the_decimal_reading_gives(
+    value: float, like: Number, direction: int
+) -> None:
+    assert outcome(round_like, value, like, direction) == outcome(
+        reference_round_like, value, like, direction
+    )

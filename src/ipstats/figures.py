@@ -8,7 +8,7 @@ before a bound or an approximation; then the source id, alphabetically.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from ipstats.model import (
     Dataset,
@@ -20,9 +20,6 @@ from ipstats.model import (
     Source,
     SourceType,
 )
-
-if TYPE_CHECKING:
-    from decimal import Decimal
 
 SourceOf = Callable[[str], Source]  # a source by its id: Dataset.source, or a dict's lookup
 
@@ -116,58 +113,77 @@ def primary_keys(
 # Agreement: each figure stands for the interval of true values its wording and rounding allow
 # (22.61万 for 226,050 up to 226,150; "more than 6,000" for anything above 6,000); two figures
 # agree when their intervals overlap. Exact whole numbers below ten thousand are exact to the
-# unit, so 5,591 and 5,590 do not agree.
-# decimal and precision are imported where figures are compared, which only files with several
-# sources for one figure need: a query of any other file starts without them.
-_Interval = tuple["Decimal | None", "Decimal | None"]
+# unit, so 5,591 and 5,590 do not agree. The ends are exact decimals, an integer count of a power
+# of ten, so that no binary rounding moves an end onto or past another (34.8 + 0.05 is 34.85).
+# precision is imported where figures are compared, which only files with several sources for
+# one figure need: a query of any other file starts without it.
+_Exact = tuple[int, int]  # (count, exponent): count times ten to the exponent
+_Interval = tuple[_Exact | None, _Exact | None]
 
 
-def _decimal(value: Number) -> Decimal:
-    from decimal import Decimal
-
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-
-
-def _rounded_to(value: Number) -> Decimal:
+def _rounded_to(value: Number) -> _Exact:
     """Half of the last nonzero digit's place: what an approximate figure is rounded to."""
-    from decimal import Decimal
-
-    from ipstats.precision import half_unit
+    from ipstats.precision import decimal_parts, half_unit
 
     if isinstance(value, int) or float(value).is_integer():
         digits = str(abs(int(value)))
         trailing = len(digits) - len(digits.rstrip("0")) if int(value) else 0
-        return Decimal(5) * Decimal(10) ** (trailing - 1)
-    return _decimal(half_unit(value))
+        return (5, trailing - 1)
+    return decimal_parts(half_unit(value))
 
 
 def _interval(o: Observation) -> _Interval:
-    from ipstats.precision import half_unit
+    from ipstats.precision import decimal_parts, half_unit
 
-    value, half = _decimal(o.value), _decimal(half_unit(o.value))
+    value, half = decimal_parts(o.value), decimal_parts(half_unit(o.value))
     q = o.qualifier
     if q is Qualifier.EXACT:
-        return value - half, value + half
+        return _minus(value, half), _plus(value, half)
     if q is Qualifier.ABOUT:
-        wide = max(half, _rounded_to(o.value))
-        return value - wide, value + wide
+        wide = _larger(half, _rounded_to(o.value))
+        return _minus(value, wide), _plus(value, wide)
     if q is Qualifier.NEARLY:
-        return value - max(half, _rounded_to(o.value)), value + half
+        return _minus(value, _larger(half, _rounded_to(o.value))), _plus(value, half)
     if q is Qualifier.MORE_THAN:
         return value, None
     if q is Qualifier.AT_LEAST:
-        return value - half, None
+        return _minus(value, half), None
     if q is Qualifier.LESS_THAN:
         return None, value
-    return None, value + half  # at most
+    return None, _plus(value, half)  # at most
+
+
+def _counts(a: _Exact, b: _Exact) -> tuple[int, int, int]:
+    """``a`` and ``b`` as counts of their smaller power of ten, and that exponent."""
+    exponent = min(a[1], b[1])
+    return a[0] * 10 ** (a[1] - exponent), b[0] * 10 ** (b[1] - exponent), exponent
+
+
+def _plus(a: _Exact, b: _Exact) -> _Exact:
+    x, y, exponent = _counts(a, b)
+    return (x + y, exponent)
+
+
+def _minus(a: _Exact, b: _Exact) -> _Exact:
+    x, y, exponent = _counts(a, b)
+    return (x - y, exponent)
+
+
+def _at_most(a: _Exact, b: _Exact) -> bool:
+    x, y, _ = _counts(a, b)
+    return x <= y
+
+
+def _larger(a: _Exact, b: _Exact) -> _Exact:
+    return a if _at_most(b, a) else b
 
 
 def agree(a: Observation, b: Observation) -> bool:
     """Whether two sources' figures can be the same true figure, allowing for their rounding
     and their wording (a bound agrees with any figure on its side)."""
     (a_low, a_high), (b_low, b_high) = _interval(a), _interval(b)
-    below = a_low is not None and b_high is not None and b_high <= a_low
-    above = b_low is not None and a_high is not None and a_high <= b_low
+    below = a_low is not None and b_high is not None and _at_most(b_high, a_low)
+    above = b_low is not None and a_high is not None and _at_most(a_high, b_low)
     return not (below or above)
 
 
