@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ipstats.errors import NoDataError, UsageError
-from ipstats.growth import Growth, PointKind, growth
+from ipstats.growth import Growth, growth
+from ipstats.growth_series import PointKind
 from ipstats.model import (
     Category,
     ChangeKind,
