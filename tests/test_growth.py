@@ -1,17 +1,15 @@
-"""ipstats.growth: year-on-year change, span change, CAGR and values implied by stated growth."""
+"""ipstats.growth: the growth records and tables (changes, span rows, CAGR, implied values,
+checks) of the places and metrics asked for."""
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from ipstats.errors import NoDataError, UsageError
-from ipstats.growth import Growth, PointKind, growth
+from ipstats.growth import Growth, growth
+from ipstats.growth_series import PointKind
 from ipstats.model import (
     Category,
     ChangeKind,
@@ -128,11 +126,6 @@ def test_rank_from_9_to_8_is_one_place_up(tiny: Dataset) -> None:
     assert span["note"] == "CAGR blank: not meaningful for ranks"
 
 
-def test_rank_falling_is_negative_places() -> None:
-    records = records_of(make_dataset(Unit.RANK, obs(2020, 3), obs(2021, 7)))
-    assert by_year(records, "observed")[2021]["change"] == -4
-
-
 def test_cagr_formula() -> None:
     assert cagr(100, 121, 2) == pytest.approx(10)
     assert cagr(200, 100, 1) == pytest.approx(-50)
@@ -163,11 +156,6 @@ def test_cagr_blank_when_start_is_zero() -> None:
     assert by_year(records, "observed")[2022]["change_pct"] is None
 
 
-def test_a_single_observation_has_no_span_row() -> None:
-    records = records_of(make_dataset(Unit.COUNT, obs(2020, 10)))
-    assert [r["kind"] for r in records] == ["observed"]
-
-
 def test_implied_value_from_next_years_stated_change(tiny: Dataset) -> None:
     table = tiny_growth(tiny, "widgets_granted").to_table()
     implied = by_year(table.records(), "implied")
@@ -186,17 +174,6 @@ def test_no_implied_hides_them(tiny: Dataset) -> None:
     table = tiny_growth(tiny, "widgets_granted", implied=False).to_table()
     assert [r for r in table.records() if r["kind"] == "implied"] == []
     assert table.footnotes == ()
-
-
-def test_implied_value_from_an_absolute_change() -> None:
-    dataset = make_dataset(Unit.COUNT, obs(2024, 500, 120, yoy_kind=ChangeKind.ABSOLUTE))
-    implied = by_year(records_of(dataset), "implied")
-    assert implied[2023]["value"] == 380
-
-
-def test_no_implied_value_from_a_fall_of_100_percent_or_more() -> None:
-    dataset = make_dataset(Unit.COUNT, obs(2024, 0, -100))
-    assert [r["kind"] for r in records_of(dataset)] == ["observed"]
 
 
 def test_no_implied_value_before_the_first_year_asked_for(tiny: Dataset) -> None:
@@ -309,92 +286,6 @@ def test_nothing_matches(
     with pytest.raises(NoDataError) as caught:
         growth(tiny, (tiny.city(city),), indicator, **years)
     assert str(caught.value) == message
-
-
-@given(
-    value=st.integers(min_value=1, max_value=10**12) | st.floats(min_value=0.001, max_value=1e12),
-    first=st.integers(min_value=1990, max_value=2020),
-    count=st.integers(min_value=2, max_value=8),
-)
-def test_constant_series_grows_zero(value: float, first: int, count: int) -> None:
-    dataset = make_dataset(Unit.COUNT, *(obs(first + i, value) for i in range(count)))
-    result = growth(dataset, (CITY,), dataset.indicator("metric"))
-    points = result.series[0].points
-    changes = [p for p in points if p.kind is PointKind.OBSERVED][1:]
-    assert len(changes) == count - 1
-    assert all(p.change == 0 and p.change_pct == 0 for p in changes)
-    span = points[-1]
-    assert span.kind is PointKind.SPAN
-    assert (span.change, span.change_pct, span.cagr) == (0, 0, 0)
-
-
-@given(
-    start=st.integers(min_value=1, max_value=10**12),
-    years=st.integers(min_value=1, max_value=40),
-)
-def test_doubling_over_n_years(start: int, years: int) -> None:
-    dataset = make_dataset(Unit.COUNT, obs(2000, start), obs(2000 + years, 2 * start))
-    span = growth(dataset, (CITY,), dataset.indicator("metric")).series[0].points[-1]
-    assert span.kind is PointKind.SPAN
-    assert span.cagr is not None
-    assert math.isclose(span.cagr, (2 ** (1 / years) - 1) * 100, rel_tol=1e-9)
-    assert span.change_pct == pytest.approx(100)
-
-
-@given(
-    st.dictionaries(
-        st.tuples(st.integers(min_value=2000, max_value=2012), st.sampled_from(list(Period))),
-        st.tuples(
-            st.integers(min_value=1, max_value=10**6),
-            st.sampled_from(list(Qualifier)),
-        ),
-        min_size=1,
-        max_size=12,
-    )
-)
-def test_no_rate_is_ever_computed_across_a_change_of_period_kind(
-    figures: dict[tuple[int, Period], tuple[int, Qualifier]],
-) -> None:
-    observations = [
-        Observation(
-            "metric",
-            "alpha",
-            year,
-            value,
-            qualifier,
-            period,
-            "src",
-            "p. 1",
-            dt.date(year, 6, 30) if period in (Period.AS_OF, Period.CUMULATIVE) else None,
-        )
-        for (year, period), (value, qualifier) in figures.items()
-    ]
-    dataset = make_dataset(Unit.COUNT, *observations)
-    result = growth(dataset, (CITY,), dataset.indicator("metric"))
-    periods = {(year, period) for year, period in figures}
-    for series in result.series:
-        for p in series.points:
-            if p.change is not None or p.change_pct is not None or p.cagr is not None:
-                assert p.from_year is not None
-                # both ends of every computed change lie in this one series' kind of period
-                assert (p.from_year, series.period) in periods
-                assert (p.year, series.period) in periods
-            if p.kind is PointKind.OBSERVED:
-                assert (p.year, series.period) in periods
-    kinds = {period for _, period in figures}
-    assert {s.period for s in result.series} == kinds
-
-
-def test_a_value_implied_from_a_lower_bound_is_a_lower_bound_rounded_down() -> None:
-    dataset = make_dataset(Unit.COUNT, obs(2024, 410000, 8, qualifier=Qualifier.MORE_THAN))
-    implied = by_year(records_of(dataset), "implied")[2023]
-    assert (implied["value"], implied["qualifier"]) == (370000, "more_than")
-
-
-def test_a_value_implied_from_exact_figures_is_about_to_their_precision() -> None:
-    dataset = make_dataset(Unit.CNY, obs(2021, 7634000000, 98.75))
-    implied = by_year(records_of(dataset), "implied")[2020]
-    assert (implied["value"], implied["qualifier"]) == (3841000000, "about")
 
 
 def test_a_campaign_and_the_calendar_year_are_two_series_and_a_note_says_so() -> None:

@@ -1,4 +1,5 @@
-"""Ranking places: order, shared ranks, bounds, shares, years, levels, and the command."""
+"""ipstats.rank: which places and figures are ranked, shares and years in a ranking, levels,
+and the command."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ipstats import cli, figures
@@ -35,7 +34,8 @@ from ipstats.model import (
     SourceType,
     Unit,
 )
-from ipstats.rank import Ranking, rank, rank_places
+from ipstats.rank import rank
+from ipstats.ranking import Ranking
 from test_widths import broken_cells, terminal
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,89 +132,6 @@ def order(result: Ranking) -> list[tuple[str, str]]:
     return [(r.place.id, r.rank_text) for r in result.rows]
 
 
-# Order and shared ranks
-
-
-def test_places_are_ordered_highest_first_and_equal_figures_share_a_rank() -> None:
-    ds = dataset(obs("p1", 100), obs("p2", 300), obs("p3", 200), obs("p4", 300))
-    result = ranked(ds)
-    assert order(result) == [("p2", "1"), ("p4", "1"), ("p3", "3"), ("p1", "4")]
-    assert [r.tied for r in result.rows] == [True, True, False, False]
-
-
-def test_ranks_of_a_rank_indicator_go_lowest_first() -> None:
-    ds = dataset(*(obs(p, v, indicator="place") for p, v in (("p1", 7), ("p2", 2), ("p3", 7))))
-    assert order(ranked(ds, "place")) == [("p2", "1"), ("p1", "2"), ("p3", "2")]
-
-
-# Bounds
-
-
-def test_a_bound_is_placed_at_its_figure_and_the_ranks_it_leaves_open_are_ranges() -> None:
-    ds = dataset(obs("p1", 5000), obs("p2", 3000, "more_than"), obs("p3", 4000), obs("p4", 2000))
-    result = ranked(ds)
-    # p2 is more than 3,000: anywhere from first to third; p1 and p3 may each be passed by it.
-    assert order(result) == [("p1", "1–2"), ("p3", "2–3"), ("p2", "1–3"), ("p4", "4")]
-    assert [(r.best, r.worst) for r in result.rows] == [(1, 2), (2, 3), (1, 3), (4, 4)]
-    assert not any(r.tied for r in result.rows)
-    assert any("range the figures allow" in n for n in result.footnotes())
-
-
-def test_a_strict_bound_is_above_an_equal_exact_figure_and_an_inclusive_one_may_tie() -> None:
-    strict = ranked(dataset(obs("p1", 3000), obs("p2", 3000, "more_than")))
-    assert order(strict) == [("p2", "1"), ("p1", "2")]
-    inclusive = ranked(dataset(obs("p1", 3000), obs("p2", 3000, "at_least")))
-    assert order(inclusive) == [("p2", "1"), ("p1", "1–2")]
-
-
-def test_an_upper_bound_may_fall_to_the_bottom_but_not_below_zero() -> None:
-    ds = dataset(obs("p1", 150), obs("p2", 100, "less_than"), obs("p3", 0))
-    # less than 100 is below 150, and a count of less than 100 may be 0 but not below it
-    assert order(ranked(ds)) == [("p1", "1"), ("p2", "2"), ("p3", "2–3")]
-
-
-def test_two_equal_bounds_may_be_in_either_order() -> None:
-    ds = dataset(obs("p1", 50, "more_than"), obs("p2", 50, "more_than"), obs("p3", 10))
-    assert order(ranked(ds)) == [("p1", "1–2"), ("p2", "1–2"), ("p3", "3")]
-
-
-# A figure as stated (value and qualifier) and a true value the statement allows.
-_STATED = st.tuples(
-    st.integers(0, 20),
-    st.sampled_from(["exact", "more_than", "at_least", "less_than", "at_most"]),
-    st.integers(0, 25),
-).filter(lambda t: _allows(t[1], t[0], t[2]))
-
-
-def _allows(qualifier: str, stated: int, true: int) -> bool:
-    return {
-        "exact": true == stated,
-        "more_than": true > stated,
-        "at_least": true >= stated,
-        "less_than": true < stated,
-        "at_most": true <= stated,
-    }[qualifier]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(_STATED, min_size=1, max_size=6))
-def test_the_true_rank_is_always_inside_the_range_given(stated: list[tuple[int, str, int]]) -> None:
-    places = CITIES[1 : 1 + len(stated)]
-    figures = [(p, obs(p.id, v, q)) for p, (v, q, _) in zip(places, stated, strict=False)]
-    true = {p.id: t for p, (_, _, t) in zip(places, stated, strict=False)}
-    for place, _, best, worst, _ in rank_places(figures, WIDGETS):
-        actual = 1 + sum(t > true[place.id] for t in true.values())
-        assert best <= actual <= worst
-        if all(q == "exact" for _, q, _ in stated):
-            assert best == worst
-
-
-def test_an_approximation_is_ranked_at_its_figure_and_said_to_be() -> None:
-    result = ranked(dataset(obs("p1", 100, "about"), obs("p2", 99)))
-    assert order(result) == [("p1", "1"), ("p2", "2")]
-    assert any("approximate figure (~) is ranked at the figure" in n for n in result.footnotes())
-
-
 # Shares
 
 
@@ -234,24 +151,6 @@ def test_without_a_national_figure_the_share_is_blank_and_said_to_be() -> None:
     assert all(r.national is not None and r.national.share is None for r in result.rows)
     assert [r["national_share"] for r in result.to_table().records()] == [None, None]
     assert any("not given for 2016" in n for n in result.footnotes())
-
-
-def test_a_share_of_a_bound_or_of_a_bound_total_is_a_bound_the_right_way() -> None:
-    lower = ranked(dataset(obs("nation", 1000), obs("p1", 300, "more_than")))
-    share = lower.rows[0].national
-    assert share is not None and share.share is not None
-    assert share.share.qualifier is Qualifier.MORE_THAN
-    # a figure over a total of more than 1,000 is less than its share of 1,000
-    upper = ranked(dataset(obs("nation", 1000, "more_than"), obs("p1", 300)))
-    share = upper.rows[0].national
-    assert share is not None and share.share is not None
-    assert share.share.qualifier is Qualifier.LESS_THAN
-
-
-def test_a_scoped_national_figure_is_not_the_total() -> None:
-    ds = dataset(obs("nation", 500, scope="mainland (31 provinces)"), obs("p1", 100))
-    share = ranked(ds).rows[0].national
-    assert share is not None and share.total is None and share.share is None
 
 
 def test_a_city_has_its_share_of_its_province() -> None:
@@ -422,21 +321,6 @@ def test_a_dataset_without_places_of_the_level_says_what_it_has() -> None:
     ds = Dataset.build(SOURCES, CITIES[:1] + CITIES[-2:], (WIDGETS,), ())
     with pytest.raises(NoDataError, match=r"no province-level places and regions.*city, country"):
         rank(ds, WIDGETS)
-
-
-# The records machine formats write
-
-
-def test_every_row_carries_its_figure_with_unit_qualifier_period_scope_and_source(
-    tmp_path: Path,
-) -> None:
-    table = ranked(_panel(tmp_path), level="city").to_table()
-    bay = next(r for r in table.records() if r["place"] == "bay")
-    assert bay["value"] == 60 and bay["qualifier"] == "more_than" and bay["unit"] == "count"
-    assert (bay["period"], bay["scope"], bay["source"]) == ("year", None, "report-a")
-    assert (bay["rank"], bay["rank_worst"]) == (1, 2)
-    assert bay["parent_share"] == pytest.approx(20.0)
-    assert bay["parent_share_qualifier"] == "more_than"
 
 
 # The command

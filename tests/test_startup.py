@@ -25,7 +25,8 @@ FLOOR = ROOT / "benchmarks" / "floor_app.py"
 # (benchmarks/floor_app.py), so that the check holds again as soon as a Typer stops needing them.
 # decimal (with numbers) would cost over a millisecond of a warm query's ten, for the few numbers
 # precision and figures read exactly without it.
-HEAVY = ("yaml", "ipstats.schema", "rich", "tabulate", "decimal", "importlib.metadata", "pydantic")
+VALIDATOR = ("ipstats.schema", "ipstats.schema_records", "ipstats.schema_observations")
+HEAVY = ("yaml", *VALIDATOR, "rich", "tabulate", "decimal", "importlib.metadata", "pydantic")
 
 _REPORT = (
     "import atexit, sys\n"
@@ -62,7 +63,7 @@ def test_a_warm_piped_query_imports_no_parser_validator_renderer_nor_metadata(
     cold = _imported(_QUERY, *args, env=env)  # reads the file and writes the cache
     assert "yaml" in cold, "the check sees imports"
     warm = _imported(_QUERY, *args, env=env)
-    assert warm & {"yaml", "ipstats.schema", "rich", "tabulate", "decimal"} == set()
+    assert warm & {"yaml", *VALIDATOR, "rich", "tabulate", "decimal"} == set()
     floor = _imported(_FLOOR, "compare", "shanghai", "shenzhen", "--metric", "pct", env=env)
     assert warm - floor == set()
 

@@ -13,6 +13,7 @@ from ipstats.datafile import load as _load
 from ipstats.errors import Problem
 from ipstats.frames import to_pandas
 from ipstats.model import Category, Dataset
+from ipstats.ranking import Ranking
 from ipstats.table import Table
 
 __all__ = ["Data", "load", "to_pandas"]
@@ -112,7 +113,7 @@ class Data:
         year: int | str | None = None,
         kind: str | None = None,
         within: str | None = None,
-    ) -> _rank.Ranking:
+    ) -> Ranking:
         """Places of one level (``kind``: province, region or city) ordered by one metric in
         one year, with shares of the national and the parent figure."""
         place = resolve.city(self.dataset, within) if within is not None else None
