@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ipstats.names import all_terms_match, close_matches, did_you_mean, fold, has_cjk, key, terms
 
@@ -21,6 +25,11 @@ from ipstats.names import all_terms_match, close_matches, did_you_mean, fold, ha
 )
 def test_fold(name: str, folded: str) -> None:
     assert fold(name) == folded
+
+
+@given(st.text())
+def test_fold_is_nfkc_casefolded_with_white_space_collapsed(name: str) -> None:
+    assert fold(name) == " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def test_close_matches_best_first_and_in_the_candidates_own_spelling() -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
 
 
 def fold(name: str) -> str:
     """The form names are compared in: NFKC, case-folded, inner white space collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    if not name.isascii():  # NFKC leaves ASCII as it is
+        import unicodedata  # not for names typed in ASCII: it would slow every query's start
+
+        name = unicodedata.normalize("NFKC", name)
+    return " ".join(name.casefold().split())
 
 
 def close_matches(
