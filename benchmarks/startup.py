@@ -17,8 +17,8 @@ pseudo-terminal of 100 columns (so ipstats draws a Rich table).
 ``--steps`` times, inside fresh processes on a pseudo-terminal, each thing ipstats does there
 and not in a pipe, as ``cli._emit`` does it: importing Rich's console, its table and ipstats's
 renderer, making the Console, building the renderables and printing them, and the collector's
-share of that time; with the collector paused for the imports as ``_emit`` pauses it, and
-without, in alternation.
+share of that time; with the collector paused for the imports and their objects frozen, as
+``_emit`` does, and without, in alternation.
 """
 
 from __future__ import annotations
