@@ -7,17 +7,25 @@ time and of CPU time (user + system), the steadier of the two on a machine share
 
     python benchmarks/startup.py --runs 41
     python benchmarks/startup.py --runs 41 --gc   # also the console script without its GC pause
+    python benchmarks/startup.py --steps --runs 21  # what a terminal costs, step by step
 
 ipstats runs as a user runs it: the ``ipstats`` console script next to this Python, bytecode
 compiled, a warm cache in a directory of its own ($IPSTATS_CACHE_DIR). The main job and the
 floor run both with their standard output a pipe (so ipstats writes TSV) and with it a
 pseudo-terminal of 100 columns (so ipstats draws a Rich table).
+
+``--steps`` times, inside fresh processes on a pseudo-terminal, each thing ipstats does there
+and not in a pipe, as ``cli._emit`` does it: importing Rich's console, its table and ipstats's
+renderer, making the Console, building the renderables and printing them, and the collector's
+share of that time; with the collector paused for the imports and their objects frozen, as
+``_emit`` does, and without, in alternation.
 """
 
 from __future__ import annotations
 
 import argparse
 import fcntl
+import json
 import os
 import platform
 import statistics
@@ -70,6 +78,110 @@ def run_once(command: Sequence[str], env: dict[str, str], terminal: bool) -> tup
             f"failed ({process.returncode}): {' '.join(command)}\n{errors.decode(errors='replace')}"
         )
     return elapsed, usage.ru_utime + usage.ru_stime
+
+
+# One process's terminal-only steps, timed as cli._emit takes them; a JSON line on stderr.
+STEPS = """
+import gc, json, sys, time
+gc.disable()
+import ipstats.cli
+gc.freeze()
+gc.enable()
+from ipstats import api
+table = api.load().compare("shanghai", "shenzhen", metric="pct").to_table()
+spent, took, started = {}, [0.0], [0.0]
+def collected(phase, info):
+    if phase == "start":
+        started[0] = time.perf_counter()
+    else:
+        took[0] += time.perf_counter() - started[0]
+gc.callbacks.append(collected)
+def step(name, since=[time.perf_counter(), time.process_time()]):
+    wall, cpu = time.perf_counter(), time.process_time()
+    spent[name] = ((wall - since[0]) * 1000, (cpu - since[1]) * 1000)
+    since[:] = [time.perf_counter(), time.process_time()]
+step("start")
+if PAUSE:
+    gc.disable()
+import rich.console
+step("import rich.console")
+import rich.table
+step("import rich.table")
+import ipstats.render
+step("import ipstats.render, cells")
+if PAUSE:
+    gc.freeze()
+    gc.enable()
+console = rich.console.Console(
+    no_color=False, highlight=False, soft_wrap=False, emoji=False, markup=False
+)
+width = console.width
+step("Console(), its width")
+drawing = ipstats.render.rich_tables([table], width)
+step("build the renderables")
+console.print(drawing)
+step("console.print")
+spent["collector, in all of these"] = (took[0] * 1000, took[0] * 1000)
+del spent["start"]
+print(json.dumps(spent), file=sys.stderr)
+"""
+
+
+def steps(runs: int, env: dict[str, str]) -> str:
+    """Medians and minimums of each terminal-only step, with and without the collector's pause."""
+    found: dict[bool, list[dict[str, list[float]]]] = {True: [], False: []}
+    for round_ in range(runs + 2):
+        for pause in (True, False):
+            code = f"PAUSE = {pause}\n{STEPS}"
+            report = run_steps(code, env)
+            if round_ >= 2:  # the first rounds write bytecode and the cache
+                found[pause].append(report)
+    lines = [
+        f"Terminal-only steps in-process, {runs} fresh processes each on a pseudo-terminal of "
+        f"{COLUMNS} columns (ms; wall, then CPU):",
+        "",
+        "| step | paused: median wall | min wall | median CPU | not paused: median wall "
+        "| min wall | median CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    names = list(found[True][0])
+    totals = {p: [sum(r[n][0] for n in names[:-1]) for r in found[p]] for p in found}
+    for name in names:
+        cells = []
+        for pause in (True, False):
+            wall = [r[name][0] for r in found[pause]]
+            cpu = [r[name][1] for r in found[pause]]
+            cells += [statistics.median(wall), min(wall), statistics.median(cpu)]
+        lines.append(f"| {name} | " + " | ".join(f"{c:.2f}" for c in cells) + " |")
+    lines.append(
+        f"| all the steps | {statistics.median(totals[True]):.2f} | {min(totals[True]):.2f} | "
+        f"| {statistics.median(totals[False]):.2f} | {min(totals[False]):.2f} | |"
+    )
+    return "\n".join(lines)
+
+
+def run_steps(code: str, env: dict[str, str]) -> dict[str, list[float]]:
+    leader, follower = os.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdout=follower, stderr=subprocess.PIPE
+    )
+    os.close(follower)
+    while True:
+        try:
+            if not os.read(leader, 65536):
+                break
+        except OSError:  # EIO: the child closed its end of the terminal
+            break
+    assert process.stderr is not None
+    errors = process.stderr.read().decode(errors="replace")
+    process.wait()
+    os.close(leader)
+    process.stderr.close()
+    if process.returncode != 0:
+        raise SystemExit(f"the steps failed ({process.returncode}):\n{errors}")
+    report: dict[str, list[float]] = json.loads(errors.strip().splitlines()[-1])
+    return report
 
 
 def environment(cache_dir: Path) -> dict[str, str]:
@@ -157,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="Runs of each command (default 21).")
     parser.add_argument("--gc", action="store_true", help="Also time the GC pause's effect.")
+    parser.add_argument(
+        "--steps", action="store_true", help="Time the terminal-only steps in-process instead."
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="ipstats-startup-") as cache_dir:
         env = environment(Path(cache_dir))
@@ -166,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
             check=True,
             capture_output=True,
         )
-        print(measure(args.runs, args.gc, env))
+        print(steps(args.runs, env) if args.steps else measure(args.runs, args.gc, env))
     return 0
 
 

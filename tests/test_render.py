@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from rich.console import Console
+from typer.testing import CliRunner
 
-from conftest import HEADER
+from conftest import HEADER, TINY
+from ipstats import cli
 from ipstats.compare import compare_metric
 from ipstats.datafile import load
 from ipstats.growth import growth
@@ -200,3 +206,59 @@ def test_many_sources_are_one_paragraph_of_ids_and_years() -> None:
     assert footer([many]) == [
         "Sources (titles: ipstats list sources): " + ", ".join(f"s{i} (2025)" for i in range(5))
     ]
+
+
+def _drawn_on_a_terminal(args: list[str], data: Path, colour: bool = True) -> str:
+    """What ``ipstats args`` writes to a terminal that shows styles, escape codes and all."""
+    runner = CliRunner()
+    env = {"FORCE_COLOR": "1", "TERM": "xterm-256color", "COLUMNS": "100"}
+    result = runner.invoke(
+        cli.app, ["--data", str(data), *(() if colour else ("--no-color",)), *args], env=env
+    )
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+# Text a terminal must show as written: Rich would read it as styles, links or a bad tag.
+BRACKETED = (
+    TINY.replace("name: Alpha\n", 'name: "Alpha [b]bold[/b] [/x]"\n')
+    .replace("locator: Part 1}", "locator: 'Part [1] [link=x]y[/link]'}")
+    .replace("description: Widgets granted during the year.", "description: See [red]this[/].")
+)
+
+
+ALPHA, LOCATOR = "Alpha [b]bold[/b] [/x]", "Part [1] [link=x]y[/link]"
+DESCRIPTION = "See [red]this[/]."
+
+
+@pytest.mark.parametrize(
+    ("args", "written"),
+    [
+        (["compare", "alpha", "beta", "--metric", "widgets"], ALPHA),
+        (["show", "alpha"], ALPHA),
+        (["show", "widgets"], DESCRIPTION),
+        (["list", "observations", "--city", "alpha", "--expanded"], LOCATOR),
+    ],
+)
+def test_a_terminal_shows_brackets_in_the_data_as_written(
+    args: list[str], written: str, write_dataset: Callable[[str], Path]
+) -> None:
+    drawn = _drawn_on_a_terminal([*args, "--format", "table"], write_dataset(BRACKETED))
+    assert written in " ".join(re.sub(r"\x1b\[[0-9;]*m", "", drawn).split())
+
+
+def _styled(code: int, text: str, drawn: str) -> bool:
+    """Whether ``drawn`` shows ``text`` in the style of SGR ``code`` (1 bold, 2 dim, 3 italic)."""
+    return re.search(rf"\x1b\[(?:\d+;)*{code}(?:;\d+)*m\s*{re.escape(text)}", drawn) is not None
+
+
+def test_a_terminal_table_keeps_its_styles(write_dataset: Callable[[str], Path]) -> None:
+    data = write_dataset(TINY)
+    args = ["compare", "alpha", "beta", "--metric", "widgets", "--format", "table", "--chart"]
+    drawn = _drawn_on_a_terminal(args, data)
+    assert _styled(3, "Widgets granted (widgets_granted)", drawn)  # the title
+    assert _styled(1, "Year", drawn) and _styled(1, "Alpha", drawn)  # the header
+    assert _styled(2, "Sources:", drawn)  # the footer
+    assert _styled(36, "█", drawn)  # an observed bar, in cyan
+    plain = _drawn_on_a_terminal(args, data, colour=False)
+    assert not _styled(36, "█", plain) and _styled(1, "Year", plain)  # colour goes, weight stays

@@ -162,3 +162,34 @@ def test_the_check_finds_private_names_however_reached() -> None:
 @pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda p: p.name)
 def test_no_module_uses_a_private_name_of_typer_click_or_rich(path: Path) -> None:
     assert private_uses(path.read_text(encoding="utf-8")) == []
+
+
+# The collector's pause while Rich is imported for a terminal (cli._emit)
+
+_TERMINAL = (
+    "import gc, sys\n"
+    "from ipstats.cli import app\n"
+    "frozen = gc.get_freeze_count()\n"
+    "try:\n"
+    "    app(sys.argv[1:])\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "print('collector:', 'rich.console' in sys.modules, gc.isenabled(),"
+    " gc.get_freeze_count() > frozen, file=sys.stderr)\n"
+)
+
+
+@pytest.mark.slow
+def test_the_collector_runs_again_after_rich_is_imported_for_a_terminal(tmp_path: Path) -> None:
+    args = ["compare", "shanghai", "shenzhen", "--metric", "pct", "--format", "table"]
+    done = subprocess.run(
+        [sys.executable, "-c", _TERMINAL, *args],
+        capture_output=True,
+        text=True,
+        env={**_environ(), "IPSTATS_CACHE_DIR": str(tmp_path / "cache")},
+        check=True,
+        timeout=60,
+    )
+    assert "Shanghai" in done.stdout
+    (report,) = [line for line in done.stderr.splitlines() if line.startswith("collector:")]
+    assert report.split()[1:] == ["True", "True", "True"]  # Rich drawn, collector on, set aside

@@ -167,14 +167,33 @@ def _emit(
     """
     chosen = _screen_format(fmt)
     if chosen is Format.TABLE:
-        from rich.console import Console
+        import gc
 
-        from ipstats.render import rich_tables
+        # Rich's import makes thousands of objects that live as long as the process, as the
+        # CLI's do (ipstats/__main__.py): the collector is paused while they are made, and they
+        # are set aside (freeze) rather than walked by every later collection and at exit. Only
+        # for the first import in a process (a later call imports nothing); the pause alone
+        # gained nothing end to end, with the freeze about 8 ms (BENCHMARKS.md, Startup).
+        pause = "rich.console" not in sys.modules and gc.isenabled()
+        if pause:
+            gc.disable()
+        try:
+            from rich.console import Console
 
-        # emoji=False: a figure's text is shown as written (":cn:" is not a flag), and Rich's
-        # table of emoji codes is never loaded.
+            from ipstats.render import rich_tables
+        finally:
+            if pause:
+                gc.freeze()
+                gc.enable()
+        # emoji=False and markup=False: a figure's text is shown as written (":cn:" is not a
+        # flag, "[b]" is not a style and "[/x]" not an error), and Rich's table of emoji codes
+        # is never loaded.
         console = Console(
-            no_color=not state_of(ctx).color, highlight=False, soft_wrap=False, emoji=False
+            no_color=not state_of(ctx).color,
+            highlight=False,
+            soft_wrap=False,
+            emoji=False,
+            markup=False,
         )
         shown = list(human if human is not None else tables)
         console.print(rich_tables(shown, console.width, expanded, quiet, whole))
