@@ -153,3 +153,24 @@ def test_the_check_finds_private_names_however_reached() -> None:
 @pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda p: p.name)
 def test_no_module_uses_a_private_name_of_typer_click_or_rich(path: Path) -> None:
     assert private_uses(path.read_text(encoding="utf-8")) == []
+
+
+# Typer reads the annotations of every command and shared option at each start; as strings
+# (`from __future__ import annotations`) they would be evaluated each time (BENCHMARKS.md).
+COMMAND_LINE = sorted([SRC / "cli.py", *SRC.glob("_cli_*.py")])
+
+
+def test_the_command_line_is_found() -> None:
+    assert {"cli.py", "_cli_options.py", "_cli_list.py"} <= {p.name for p in COMMAND_LINE}
+
+
+@pytest.mark.parametrize("path", COMMAND_LINE, ids=lambda p: p.name)
+def test_the_command_line_keeps_annotations_as_objects(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    future = {
+        alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__"
+        for alias in node.names
+    }
+    assert "annotations" not in future
