@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from ipstats._cli_export import CITE_FORMATS
 from ipstats.cite import (
     CiteFormat,
     bibtex,
@@ -24,7 +25,7 @@ from ipstats.cite import (
     sources_of,
     tex,
 )
-from ipstats.cli import CITE_FORMATS, app
+from ipstats.cli import app
 from ipstats.datafile import load
 from ipstats.errors import NoDataError
 from ipstats.model import Dataset, Source, SourceType

@@ -10,7 +10,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from ipstats import cli
+from ipstats import _cli_output, cli
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -41,7 +41,7 @@ def test_words_keep_numbers_and_order_and_drop_only_drawing() -> None:
 def test_readme_example_output_is_real(
     command: str, expected: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "_is_terminal", lambda: True)
+    monkeypatch.setattr(_cli_output, "_is_terminal", lambda: True)
     result = CliRunner().invoke(cli.app, shlex.split(command)[1:], env={"COLUMNS": "100"})
     assert words(result.stdout + result.stderr) == words(expected)
 

@@ -468,9 +468,9 @@ def test_show_gives_printed_and_source_url(cited_path: Path) -> None:
 def test_show_on_a_terminal_shows_printed_and_the_address(
     cited_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ipstats import cli
+    from ipstats import _cli_output
 
-    monkeypatch.setattr(cli, "_is_terminal", lambda: True)
+    monkeypatch.setattr(_cli_output, "_is_terminal", lambda: True)
     text = _cli(cited_path, "show", "widgets_granted")
     assert "17.93万" in text and "3000余" in text
     assert "https://news.example.com/beta/widgets" in text

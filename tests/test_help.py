@@ -12,7 +12,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from ipstats.cli import CITE_FORMATS, app
+from ipstats._cli_export import CITE_FORMATS
+from ipstats.cli import app
 from ipstats.datafile import default_path
 from ipstats.formats import EXPORT, SCREEN
 from ipstats.model import Category

@@ -164,7 +164,7 @@ def test_no_module_uses_a_private_name_of_typer_click_or_rich(path: Path) -> Non
     assert private_uses(path.read_text(encoding="utf-8")) == []
 
 
-# The collector's pause while Rich is imported for a terminal (cli._emit)
+# The collector's pause while Rich is imported for a terminal (_cli_output._emit)
 
 _TERMINAL = (
     "import gc, sys\n"
@@ -193,3 +193,24 @@ def test_the_collector_runs_again_after_rich_is_imported_for_a_terminal(tmp_path
     assert "Shanghai" in done.stdout
     (report,) = [line for line in done.stderr.splitlines() if line.startswith("collector:")]
     assert report.split()[1:] == ["True", "True", "True"]  # Rich drawn, collector on, set aside
+
+
+# Typer reads the annotations of every command and shared option at each start; as strings
+# (`from __future__ import annotations`) they would be evaluated each time (BENCHMARKS.md).
+COMMAND_LINE = sorted([SRC / "cli.py", *SRC.glob("_cli_*.py")])
+
+
+def test_the_command_line_is_found() -> None:
+    assert {"cli.py", "_cli_options.py", "_cli_list.py"} <= {p.name for p in COMMAND_LINE}
+
+
+@pytest.mark.parametrize("path", COMMAND_LINE, ids=lambda p: p.name)
+def test_the_command_line_keeps_annotations_as_objects(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    future = {
+        alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__"
+        for alias in node.names
+    }
+    assert "annotations" not in future

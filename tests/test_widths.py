@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from ipstats import cli, render
+from ipstats import _cli_output, cli, render
 from ipstats.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +52,7 @@ def terminal(
         shown.extend(tables)
         return drawn(tables, *rest, **options)
 
-    monkeypatch.setattr(cli, "_is_terminal", lambda: True)
+    monkeypatch.setattr(_cli_output, "_is_terminal", lambda: True)
     monkeypatch.setattr(render, "rich_tables", keep)
     result = CliRunner().invoke(cli.app, shlex.split(args), env={"COLUMNS": str(width)})
     return result.stdout, shown, result.exit_code

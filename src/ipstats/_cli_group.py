@@ -1,6 +1,6 @@
 """The command group every command runs through: one place turns errors into one `Error:` line."""
 
-# Part of the command line (only ipstats.cli imports it).
+# Part of the command line (only its modules import it).
 import codecs
 import contextlib
 import errno

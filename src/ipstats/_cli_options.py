@@ -1,6 +1,6 @@
-"""The options several commands share, defined once, with their completion and checks."""
+"""The options several commands share, defined once, with their completion, checks and names."""
 
-# Part of the command line (only ipstats.cli imports it). Annotations are objects, not strings,
+# Part of the command line (only its modules import it). Annotations are objects, not strings,
 # as in ipstats.cli: Typer reads them at every start.
 from typing import Annotated
 
@@ -9,6 +9,22 @@ import typer
 from ipstats.errors import IpstatsError
 from ipstats.formats import SCREEN, Format
 from ipstats.model import Category
+from ipstats.terms import Terms
+
+# What the core's messages call each parameter, as this command line spells it.
+FLAGS = Terms(
+    year="--year",
+    start="--from",
+    end="--to",
+    bounds="--from/--to",
+    format="--format",
+    output="-o",
+    output_file="-o FILE",
+    output_directory="-o DIRECTORY",
+    wide="--wide",
+    scope="--scope",
+    bom="--bom",
+)
 
 # Shared options, defined once.
 FormatOpt = Annotated[
