@@ -174,8 +174,10 @@ _TERMINAL = (
     "    app(sys.argv[1:])\n"
     "except SystemExit:\n"
     "    pass\n"
-    "print('collector:', 'rich.console' in sys.modules, gc.isenabled(),"
-    " gc.get_freeze_count() > frozen, file=sys.stderr)\n"
+    "import rich.console\n"
+    "walked = any(o is rich.console.Console for o in gc.get_objects())\n"
+    "print('collector:', gc.isenabled(), gc.get_freeze_count() > frozen, not walked,"
+    " file=sys.stderr)\n"
 )
 
 
@@ -192,7 +194,33 @@ def test_the_collector_runs_again_after_rich_is_imported_for_a_terminal(tmp_path
     )
     assert "Shanghai" in done.stdout
     (report,) = [line for line in done.stderr.splitlines() if line.startswith("collector:")]
-    assert report.split()[1:] == ["True", "True", "True"]  # Rich drawn, collector on, set aside
+    assert report.split()[1:] == ["True", "True", "True"]  # collector on, Rich's objects set aside
+
+
+# The dataset is set aside too, once loaded for a command (_cli_group.State.dataset)
+
+_DATASET = (
+    "import gc, sys\n"
+    "from ipstats._cli_group import State\n"
+    "dataset = State().dataset()\n"
+    "walked = any(o is dataset for o in gc.get_objects())\n"
+    "print('collector:', gc.isenabled(), gc.is_tracked(dataset), not walked)\n"
+)
+
+
+@pytest.mark.slow
+def test_a_loaded_dataset_is_set_aside_from_the_collector(tmp_path: Path) -> None:
+    env = {**_environ(), "IPSTATS_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in ("cold", "warm"):
+        done = subprocess.run(
+            [sys.executable, "-c", _DATASET],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+            timeout=60,
+        )
+        assert done.stdout.split() == ["collector:", "True", "True", "True"]
 
 
 # Typer reads the annotations of every command and shared option at each start; as strings

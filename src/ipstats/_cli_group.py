@@ -4,6 +4,7 @@
 import codecs
 import contextlib
 import errno
+import gc
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -344,6 +345,9 @@ class State:
             from ipstats.datafile import load, on_terminal
 
             loaded = load(self.data, self.use_cache, on_terminal(sys.stderr))
+            # The dataset lives as long as the process: set aside (frozen) like the imports
+            # (ipstats/__main__.py), it is not walked by the collector again, nor at exit.
+            gc.freeze()
             warn(loaded.notes)
             self._dataset = loaded.dataset
         return self._dataset
