@@ -12,10 +12,12 @@ time and of CPU time (user + system), the steadier of the two on a machine share
 ipstats runs as a user runs it: the ``ipstats`` console script next to this Python, bytecode
 compiled, a warm cache in a directory of its own ($IPSTATS_CACHE_DIR). The main job and the
 floor run both with their standard output a pipe (so ipstats writes TSV) and with it a
-pseudo-terminal of 100 columns (so ipstats draws a Rich table).
+pseudo-terminal of 100 columns (so ipstats draws a Rich table). On the terminal the floor also
+runs as benchmarks/rich_floor.py, which draws its answer as a small Rich table: what Rich alone
+costs a Typer program there.
 
 ``--steps`` times, inside fresh processes on a pseudo-terminal, each thing ipstats does there
-and not in a pipe, as ``cli._emit`` does it: importing Rich's console, its table and ipstats's
+and not in a pipe, as ``_cli_output._emit`` does it: importing Rich's console, its table and ipstats's
 renderer, making the Console, building the renderables and printing them, and the collector's
 share of that time; with the collector paused for the imports and their objects frozen, as
 ``_emit`` does, and without, in alternation.
@@ -42,6 +44,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 QUESTION = ["compare", "shanghai", "shenzhen", "--metric", "pct"]
 FLOOR = [str(HERE / "floor_app.py"), "compare", "shanghai", "shenzhen", "--metric", "pct"]
+RICH_FLOOR = [str(HERE / "rich_floor.py"), *FLOOR[1:]]  # the floor drawing a Rich table
 COLUMNS, LINES = 100, 40
 # The console script's own code, with and without the pause of the garbage collector.
 WITH_PAUSE = "import sys; sys.argv[0] = 'ipstats'; from ipstats.__main__ import main; main()"
@@ -80,7 +83,7 @@ def run_once(command: Sequence[str], env: dict[str, str], terminal: bool) -> tup
     return elapsed, usage.ru_utime + usage.ru_stime
 
 
-# One process's terminal-only steps, timed as cli._emit takes them; a JSON line on stderr.
+# One process's terminal-only steps, timed as _cli_output._emit takes them; a JSON line on stderr.
 STEPS = """
 import gc, json, sys, time
 gc.disable()
@@ -206,6 +209,7 @@ def measure(runs: int, gc: bool, env: dict[str, str]) -> str:
         "ipstats, piped": ([*ipstats, *QUESTION], False),
         "floor, terminal": ([python, *FLOOR], True),
         "ipstats, terminal": ([*ipstats, *QUESTION], True),
+        "floor drawing a Rich table, terminal": ([python, *RICH_FLOOR], True),
         "python -c 'import typer'": ([python, "-c", "import typer"], False),
         "ipstats --version": ([*ipstats, "--version"], False),
         "python -c 'pass'": ([python, "-c", "pass"], False),
@@ -243,7 +247,8 @@ def measure(runs: int, gc: bool, env: dict[str, str]) -> str:
         row("ipstats, piped", "floor, piped"),
         row("floor, terminal", "floor, terminal"),
         row("ipstats, terminal", "floor, terminal"),
-        *(row(name, "floor, piped") for name in list(commands)[4:]),
+        row("floor drawing a Rich table, terminal", "floor, terminal"),
+        *(row(name, "floor, piped") for name in list(commands)[5:]),
     ]
     if gc:
         with_pause, without = WITH, WITHOUT
