@@ -242,3 +242,34 @@ def test_the_command_line_keeps_annotations_as_objects(path: Path) -> None:
         for alias in node.names
     }
     assert "annotations" not in future
+
+
+# A NamedTuple compiles each of its annotations that is a string (postponed annotations) into a
+# ForwardRef when its class is made, at every start: its module keeps annotations as objects.
+def _defines_a_named_tuple(tree: ast.Module) -> bool:
+    return any(
+        isinstance(node, ast.ClassDef)
+        and any(isinstance(b, ast.Name) and b.id == "NamedTuple" for b in node.bases)
+        for node in ast.walk(tree)
+    )
+
+
+def _postpones_annotations(tree: ast.Module) -> bool:
+    return any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "__future__"
+        and any(alias.name == "annotations" for alias in node.names)
+        for node in tree.body
+    )
+
+
+def test_the_named_tuple_check_sees_both_things() -> None:
+    tree = ast.parse("from __future__ import annotations\nclass A(NamedTuple):\n    x: int\n")
+    assert _defines_a_named_tuple(tree) and _postpones_annotations(tree)
+    assert not _defines_a_named_tuple(ast.parse("class A(Base):\n    x: int\n"))
+
+
+@pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda p: p.name)
+def test_a_module_defining_named_tuples_keeps_annotations_as_objects(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    assert not (_defines_a_named_tuple(tree) and _postpones_annotations(tree))

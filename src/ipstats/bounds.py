@@ -9,8 +9,6 @@ nothing, so no value is given. Approximations combine to "about". The rule is wr
 in ``combine``; difference, ratio, growth and values implied by a stated change all use it.
 """
 
-from __future__ import annotations
-
 import math
 from enum import Enum
 from typing import NamedTuple

@@ -6,8 +6,6 @@ their kinds of period match, as bounds where a figure is a bound. A place with s
 in a year gets a row per series, labelled, with no difference or ratio.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 

@@ -1,7 +1,5 @@
 """The exception family of ipstats and the exit codes it maps to."""
 
-from __future__ import annotations
-
 from enum import IntEnum
 from typing import NamedTuple
 

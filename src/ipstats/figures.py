@@ -5,8 +5,6 @@ then press); among sources of one type, the most recently published; then an exa
 before a bound or an approximation; then the source id, alphabetically.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 

@@ -5,8 +5,6 @@ qualifier its wording states (余, about, more than...), so that the loader can 
 the stored value and qualifier.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from collections.abc import Iterable

@@ -1,7 +1,5 @@
 """Selecting observations: filters and years from what a user typed, series and missing data."""
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple

@@ -1,7 +1,5 @@
 """The shape every query result takes on its way to a renderer: columns, rows, footnotes."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, NamedTuple

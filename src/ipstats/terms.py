@@ -1,7 +1,5 @@
 """What messages call the parameters a user gives: plain words in Python, flags on a command line."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 
