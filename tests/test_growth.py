@@ -25,7 +25,6 @@ from ipstats.model import (
     Source,
     Unit,
 )
-from ipstats.rates import cagr, cagr_blank_reason
 
 SOURCE = Source("src", "报告", "Report", "Office", "2025", ("zh",))
 CITY = City("alpha", "Alpha", "甲城", (), CityKind.CITY)
@@ -124,28 +123,6 @@ def test_rank_from_9_to_8_is_one_place_up(tiny: Dataset) -> None:
     span = by_year(records, "span")[2021]
     assert (span["change"], span["change_pct"], span["cagr_pct"]) == (1, None, None)
     assert span["note"] == "CAGR blank: not meaningful for ranks"
-
-
-def test_cagr_formula() -> None:
-    assert cagr(100, 121, 2) == pytest.approx(10)
-    assert cagr(200, 100, 1) == pytest.approx(-50)
-    assert cagr(50, 400, 3) == pytest.approx(100)
-
-
-@pytest.mark.parametrize(
-    ("unit", "start", "years", "reason"),
-    [
-        (Unit.COUNT, 0, 3, "start value is not positive"),
-        (Unit.COUNT, -5, 3, "start value is not positive"),
-        (Unit.COUNT, 100, 0, "span of zero years"),
-        (Unit.RANK, 9, 3, "not meaningful for ranks"),
-        (Unit.PERCENT, 5.3, 3, "percent values change in points"),
-        (Unit.COUNT, 100, 3, None),
-        (Unit.CNY, 0.5, 1, None),
-    ],
-)
-def test_cagr_blank_reason(unit: Unit, start: float, years: int, reason: str | None) -> None:
-    assert cagr_blank_reason(unit, start, years) == reason
 
 
 def test_cagr_blank_when_start_is_zero() -> None:

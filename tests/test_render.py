@@ -20,8 +20,6 @@ from ipstats.render import (
     compare_chart,
     fits,
     footer,
-    format_cell,
-    format_number,
     growth_charts,
     legend,
     rich_table,
@@ -35,12 +33,6 @@ def draw(renderable: object) -> str:
     with console.capture() as capture:
         console.print(renderable)
     return capture.get()
-
-
-def test_format_number() -> None:
-    assert format_number(17930) == "17,930"
-    assert format_number(50.2) == "50.2"
-    assert format_number(2.5e9) == "2,500,000,000"
 
 
 def test_compare_chart_has_one_bar_per_city_and_marks_bounds(tiny: Dataset) -> None:
@@ -69,42 +61,6 @@ def test_a_better_rank_draws_a_longer_bar(tiny: Dataset) -> None:
     assert bars["2021"] > bars["2020"]  # 8th is better than 9th
 
 
-@pytest.mark.parametrize(
-    ("column", "record", "shown"),
-    [
-        (
-            Column("d", "D", Kind.CHANGE, qualifier_key="q"),
-            {"d": -9478, "q": "less_than"},
-            "< -9,478",
-        ),
-        (Column("d", "D", Kind.CHANGE, qualifier_key="q"), {"d": 10, "q": "exact"}, "+10"),
-        (
-            Column("p", "P", Kind.PERCENT, qualifier_key="q"),
-            {"p": -13.1333, "q": "at_most"},
-            "<= -13.13%",
-        ),
-        (Column("r", "R", Kind.RATIO, qualifier_key="q"), {"r": 0.41853, "q": "about"}, "~ 0.419"),
-        (
-            Column("d", "D", Kind.CHANGE, unit_key="u"),
-            {"d": -3, "u": "places ahead"},
-            "3 places behind",
-        ),
-        (
-            Column("d", "D", Kind.CHANGE, unit_key="u"),
-            {"d": 1, "u": "places ahead"},
-            "1 place ahead",
-        ),
-        (Column("d", "D", Kind.CHANGE, unit_key="u"), {"d": 0, "u": "places ahead"}, "level"),
-        (Column("d", "D", Kind.CHANGE, unit_key="u"), {"d": 1, "u": "places up"}, "1 place up"),
-        (Column("d", "D", Kind.CHANGE, unit_key="u"), {"d": -2, "u": "places up"}, "2 places down"),
-    ],
-)
-def test_computed_values_show_their_qualifier_and_places_their_direction(
-    column: Column, record: dict[str, object], shown: str
-) -> None:
-    assert format_cell(column, record) == shown
-
-
 def test_a_title_is_never_broken_to_a_narrow_table_s_width(tiny: Dataset) -> None:
     result = compare_metric(
         tiny, (tiny.city("alpha"), tiny.city("beta")), tiny.indicator("widget_share")
@@ -130,22 +86,6 @@ observations:
     )
     bars = [line for line in drawn.splitlines() if "█" in line and "observed" not in line]
     assert [line.split("█")[0].rstrip() for line in bars] == ["Beta (Zone A)", "Beta (Zone B)"]
-
-
-@pytest.mark.parametrize(
-    ("unit", "value", "shown"),
-    [
-        ("cny", 32_000_000_000, "32.0 bn yuan"),
-        ("cny", 3_841_000_000, "3.841 bn yuan"),
-        ("cny", 3_841_006_289, "3,841,006,289 yuan"),  # a scale never rounds a figure
-        ("usd", 1_500_000.0, "1.5 m USD"),
-        ("cny", 500_000, "500,000 yuan"),
-        ("count", 32_000_000_000, "32,000,000,000"),
-    ],
-)
-def test_money_takes_a_scale_that_never_rounds(unit: str, value: float, shown: str) -> None:
-    column = Column("v", "V", Kind.VALUE, unit_key="u")
-    assert format_cell(column, {"v": value, "u": unit}) == shown
 
 
 def _wide_table() -> Table:
