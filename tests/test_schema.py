@@ -1,5 +1,5 @@
-"""ipstats.schema and its field reader: a parsed document as a whole becomes a Dataset or
-every problem; its versions and the checks across its figures."""
+"""ipstats.schema: a parsed document as a whole becomes a Dataset or every problem; its
+versions and the checks across its figures."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import datetime as dt
 import pytest
 
 from conftest import SOURCED, TINY
-from ipstats._checker import MISSING, Checker, kind_of, quote
-from ipstats._tree import YList, YMap
 from ipstats.errors import DatasetError, Problem
 from ipstats.loader import parse
 from ipstats.model import Category, Dataset, Period, Qualifier
@@ -55,54 +53,6 @@ def test_a_contradicted_stated_change_is_a_warning() -> None:
     assert warning.warning
     assert warning.path == "observations[1].yoy"
     assert warning.message.startswith("stated year-on-year change 10% disagrees with 2021 -> 2022")
-
-
-@pytest.mark.parametrize(
-    ("value", "shown"),
-    [
-        (None, "nothing (null)"),
-        (True, "the boolean true (quote it if you meant text)"),
-        ("x" * 70, f"the text '{'x' * 57}...'"),
-        (dt.date(2024, 1, 2), "the date 2024-01-02"),
-        (3.5, "3.5"),
-    ],
-)
-def test_kind_of_says_what_a_value_is(value: object, shown: str) -> None:
-    assert kind_of(value) == shown
-
-
-def test_quote_cuts_long_text_and_escapes() -> None:
-    assert quote("a\nb") == "'a\\nb'"
-    assert len(quote("y" * 200)) == 62
-
-
-def record(**fields: object) -> YMap:
-    mapping = YMap((3, 1))
-    for index, (key, value) in enumerate(fields.items()):
-        mapping[key] = value
-        mapping.key_positions[key] = (3 + index, 3)
-        mapping.value_positions[key] = (3 + index, 10)
-    return mapping
-
-
-def test_the_checker_collects_problems_and_marks_refused_fields() -> None:
-    checker = Checker()
-    entry = record(kind="citty", year=1850, title="  ", tags=YList((9, 1)))
-    checker.fields(entry, "x[0]", ("kind", "year"), ("title",))
-    assert checker.choice(entry, "kind", "x[0]", Qualifier, "qualifier") is MISSING
-    assert checker.year(entry, "year", "x[0]") is MISSING
-    assert checker.text(entry, "title", "x[0]") is MISSING
-    assert checker.text(entry, "absent", "x[0]") is MISSING
-    messages = [(p.path, p.message, p.line) for p in checker.problems]
-    assert messages[0] == (
-        "x[0].tags",
-        "unknown field 'tags'; allowed: kind, year, title",
-        6,
-    )
-    assert messages[1][1].startswith("unknown qualifier 'citty'")
-    assert messages[2] == ("x[0].year", "1850 is not a plausible year (1900-2100)", 4)
-    assert messages[3] == ("x[0].title", "must not be empty", 5)
-    assert len(messages) == 4
 
 
 V2 = TINY.replace("schema_version: 1", "schema_version: 2")

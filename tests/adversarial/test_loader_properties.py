@@ -17,7 +17,6 @@ from hostile import with_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipstats._prechecks import nesting_bound
 from ipstats.datafile import load
 from ipstats.errors import DatasetError, IpstatsError, Problem
 from ipstats.loader import dump_document
@@ -100,61 +99,6 @@ VALUES = st.recursive(
 @given(document=VALUES)
 def test_random_yaml_documents(scratch: Path, document: Any) -> None:
     load_bytes(scratch, yaml.safe_dump(document, allow_unicode=True).encode("utf-8"))
-
-
-# The loader composes without first reading events when a cheap bound on nesting is small:
-# the bound must hold, syntax errors included (the composer recurses until it meets one).
-FLOWISH = st.lists(
-    st.sampled_from(
-        [
-            *("[", "]", "{", "}", ", ", ",", ": ", ":", "a", "b c", '"', "'", "''", "\\", "#"),
-            *(" #", "\n", "\n  ", "- ", "? ", "x'y", 'a"b', "&a ", "*a", "!!str ", "|\n", "\t"),
-            "\r",
-        ]
-    ),
-    max_size=80,
-).map("".join)
-
-
-def deepest(data: bytes) -> int:
-    """How deep the YAML reader nests before the end or the first syntax error."""
-    loader = yaml.CSafeLoader(data) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(data)
-    depth = deepest = 0
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                deepest = max(deepest, depth)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError:
-        pass
-    finally:
-        loader.dispose()
-    return deepest
-
-
-@settings(max_examples=2000, deadline=None)
-@given(text=FLOWISH, repeat=st.integers(min_value=1, max_value=30))
-def test_the_nesting_bound_holds(text: str, repeat: int) -> None:
-    data = (text * repeat).encode()
-    assert deepest(data) <= nesting_bound(data)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "[a\"b, \"' x ']" + "[" * 100,  # a quote inside a plain word, then a quoted string
-        '{a:"b"}' + "{" * 100,
-        "['it''s']" + "[" * 100,
-        "# {a: b}\n" + "[" * 100,
-        'x: "[a]\n  ' + "[" * 100 + '"',
-    ],
-)
-def test_the_nesting_bound_is_not_fooled(text: str) -> None:
-    data = text.encode()
-    assert deepest(data) <= nesting_bound(data)
 
 
 def base_document() -> dict[str, Any]:
