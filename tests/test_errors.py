@@ -70,8 +70,13 @@ def test_a_dataset_error_names_its_first_error_and_counts_the_others() -> None:
 
 
 def test_a_dataset_error_of_one_problem_says_no_more() -> None:
-    error = DatasetError("d.yaml", (Problem("bad", "x", 1, 2),))
+    error = DatasetError("d.yaml", (Problem("bad", "x", 1, 2), Problem("odd", warning=True)))
     assert str(error) == "invalid dataset d.yaml:1:2: x: bad"
+
+
+def test_a_dataset_error_of_two_problems_counts_one_more() -> None:
+    error = DatasetError("d.yaml", (Problem("bad", "x", 1, 2), Problem("worse", "y", 3, 4)))
+    assert str(error) == "invalid dataset d.yaml:1:2: x: bad (and 1 more problems)"
 
 
 def test_a_dataset_error_of_warnings_alone_names_the_file() -> None:

@@ -73,7 +73,7 @@ def test_a_bound_implies_a_bound() -> None:
     assert found.value == pytest.approx(410_000 / 1.08) and found.qualifier is Qualifier.MORE_THAN
 
 
-@pytest.mark.parametrize("rate", [-100, -150])
+@pytest.mark.parametrize("rate", [-100, -120, -150])
 def test_a_fall_of_all_or_more_implies_nothing(rate: float) -> None:
     change = ReportedChange(ChangeKind.PERCENT, rate)
     assert implied_previous(stated(100, Qualifier.EXACT, change)) is None
