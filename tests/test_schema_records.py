@@ -11,7 +11,8 @@ from ipstats._checker import Checker
 from ipstats.loader import parse
 from ipstats.model import City, Indicator, Source
 from ipstats.schema_records import added_fields, check_cities, check_indicators, check_sources
-from test_schema import V2, record
+from test_checker import record
+from test_schema import V2
 
 
 @dataclass(frozen=True)
