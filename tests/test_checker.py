@@ -27,6 +27,10 @@ from ipstats.model import Qualifier
         (True, "the boolean true (quote it if you meant text)"),
         ("x" * 70, f"the text '{'x' * 57}...'"),
         (dt.date(2024, 1, 2), "the date 2024-01-02"),
+        (
+            dt.datetime(2024, 1, 2, 3, 4),
+            "the date and time 2024-01-02T03:04:00",
+        ),
         (3.5, "3.5"),
     ],
 )
@@ -169,7 +173,7 @@ def test_a_year_must_be_a_plausible_whole_year(value: object, message: str) -> N
         ("2024-13-01", "'2024-13-01' is not a date (YYYY-MM-DD)"),
         (
             dt.datetime(2024, 1, 2, 3, 4),
-            "must be a date (YYYY-MM-DD), got the date 2024-01-02T03:04:00",
+            "must be a date (YYYY-MM-DD), got the date and time 2024-01-02T03:04:00",
         ),
         (20240102, "must be a date (YYYY-MM-DD), got 20240102"),
     ],

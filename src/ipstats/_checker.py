@@ -40,6 +40,8 @@ def kind_of(value: Any) -> str:
         return "a list"
     if isinstance(value, str):
         return f"the text {quote(value)}"
+    if isinstance(value, dt.datetime):  # before date: every datetime is a date too
+        return f"the date and time {value.isoformat()}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
     return repr(value)
