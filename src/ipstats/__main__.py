@@ -1,6 +1,6 @@
 """Entry point for ``python -m ipstats`` and the ``ipstats`` console script."""
 
-import gc
+from ipstats._collector import paused
 
 
 def main() -> None:
@@ -10,12 +10,8 @@ def main() -> None:
     # off while importing, and what the imports made is then set aside for good (freeze): a
     # warm query takes about a tenth less time (benchmarks/startup.py --gc, BENCHMARKS.md).
     # It is on again for the command itself, which may build a large dataset.
-    gc.disable()
-    try:
+    with paused(freeze=True):
         from ipstats.cli import main as run
-    finally:
-        gc.freeze()
-        gc.enable()
     run()
 
 

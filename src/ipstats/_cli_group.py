@@ -4,7 +4,6 @@
 import codecs
 import contextlib
 import errno
-import gc
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -14,6 +13,7 @@ from typing import Any
 import typer
 import typer.core
 
+from ipstats._collector import paused
 from ipstats.errors import ExitStatus, IpstatsError, UsageError
 from ipstats.model import Dataset
 
@@ -344,10 +344,10 @@ class State:
         if self._dataset is None:
             from ipstats.datafile import load, on_terminal
 
-            loaded = load(self.data, self.use_cache, on_terminal(sys.stderr))
             # The dataset lives as long as the process: set aside (frozen) like the imports
             # (ipstats/__main__.py), it is not walked by the collector again, nor at exit.
-            gc.freeze()
+            with paused(freeze=True):
+                loaded = load(self.data, self.use_cache, on_terminal(sys.stderr))
             warn(loaded.notes)
             self._dataset = loaded.dataset
         return self._dataset

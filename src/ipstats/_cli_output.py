@@ -1,6 +1,7 @@
 """What a command prints: its tables in the format asked for, its charts and its notes."""
 
 # Part of the command line: its command modules import it.
+import contextlib
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -9,6 +10,7 @@ import typer
 
 from ipstats._cli_group import state_of
 from ipstats._cli_options import FLAGS as _FLAGS
+from ipstats._collector import paused
 from ipstats.formats import SCREEN, Format, choose, write_tables
 from ipstats.table import Table
 
@@ -44,24 +46,16 @@ def _emit(
     """
     chosen = _screen_format(fmt)
     if chosen is Format.TABLE:
-        import gc
-
         # Rich's import makes thousands of objects that live as long as the process, as the
         # CLI's do (ipstats/__main__.py): the collector is paused while they are made, and they
         # are set aside (freeze) rather than walked by every later collection and at exit. Only
         # for the first import in a process (a later call imports nothing); the pause alone
         # gained nothing end to end, with the freeze about 8 ms (BENCHMARKS.md, Startup).
-        pause = "rich.console" not in sys.modules and gc.isenabled()
-        if pause:
-            gc.disable()
-        try:
+        first = "rich.console" not in sys.modules
+        with paused(freeze=True) if first else contextlib.nullcontext():
             from rich.console import Console
 
             from ipstats.render import rich_tables
-        finally:
-            if pause:
-                gc.freeze()
-                gc.enable()
         # emoji=False and markup=False: a figure's text is shown as written (":cn:" is not a
         # flag, "[b]" is not a style and "[/x]" not an error), and Rich's table of emoji codes
         # is never loaded.

@@ -1,13 +1,13 @@
 """Where the dataset lives and how a file becomes a validated Dataset."""
 
 import contextlib
-import gc
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
+from ipstats._collector import paused
 from ipstats.errors import DatasetError, Problem
 from ipstats.model import Dataset
 
@@ -62,7 +62,7 @@ def load(
         return Loaded(dataset, warnings, chosen)
     from ipstats import cache
 
-    with _collector_paused():
+    with paused():
         found = cache.lookup(chosen, name)
     if found.dataset is not None:
         return Loaded(found.dataset, found.warnings, chosen)
@@ -71,14 +71,14 @@ def load(
             break
         with cache.locked(found.cache_file) as held:
             if held is not False:  # the one to build it (or there is no lock to share)
-                with _collector_paused():
+                with paused():
                     again = cache.lookup(chosen, name)  # perhaps written before the lock was had
                 if again.dataset is not None:
                     return Loaded(again.dataset, again.warnings, chosen)
                 return _read_and_save(chosen, again, step)
         with step(f"waiting for another ipstats process reading {name}..."):
             cache.wait_for_writer(found.cache_file)
-        with _collector_paused():
+        with paused():
             found = cache.lookup(chosen, name)
         if found.dataset is not None:
             return Loaded(found.dataset, found.warnings, chosen)
@@ -159,7 +159,7 @@ def read(path: Path, name: str, data: bytes | None = None) -> tuple[Dataset, tup
 
     if data is None:
         data = read_bytes(path)
-    with _collector_paused():
+    with paused():
         try:
             # Without positions first: a valid file reads much faster. Validation asks for a
             # position only to report a problem (a warning too), and then the file is read
@@ -170,16 +170,3 @@ def read(path: Path, name: str, data: bytes | None = None) -> tuple[Dataset, tup
         except (PositionsNeeded, DatasetError):
             pass
         return build_dataset(parse(decode(data, name), name), name)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Parsing makes millions of objects and no cycles; the cyclic garbage collector would
-    scan them again and again as they pile up (it doubles the time of a large file)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
