@@ -234,14 +234,7 @@ def test_the_command_line_is_found() -> None:
 
 @pytest.mark.parametrize("path", COMMAND_LINE, ids=lambda p: p.name)
 def test_the_command_line_keeps_annotations_as_objects(path: Path) -> None:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    future = {
-        alias.name
-        for node in tree.body
-        if isinstance(node, ast.ImportFrom) and node.module == "__future__"
-        for alias in node.names
-    }
-    assert "annotations" not in future
+    assert not _postpones_annotations(ast.parse(path.read_text(encoding="utf-8")))
 
 
 # A NamedTuple compiles each of its annotations that is a string (postponed annotations) into a
