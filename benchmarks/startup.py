@@ -52,8 +52,11 @@ WITHOUT_PAUSE = "import sys; sys.argv[0] = 'ipstats'; from ipstats.cli import ma
 WITH, WITHOUT = "console script's main, piped", "the same without the GC pause, piped"
 
 
-def run_once(command: Sequence[str], env: dict[str, str], terminal: bool) -> tuple[float, float]:
-    """Wall time and CPU time (user + system) of one run, its standard output read to the end.
+def run_once(
+    command: Sequence[str], env: dict[str, str], terminal: bool
+) -> tuple[float, float, str]:
+    """Wall time, CPU time (user + system) and standard error of one run, its standard output
+    read to the end; SystemExit if it fails.
 
     On a terminal, standard output is a pseudo-terminal of COLUMNS x LINES; else a pipe.
     """
@@ -70,17 +73,15 @@ def run_once(command: Sequence[str], env: dict[str, str], terminal: bool) -> tup
         except OSError:  # EIO: the child closed its end of the terminal
             break
     assert process.stderr is not None
-    errors = process.stderr.read()
+    errors = process.stderr.read().decode(errors="replace")
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     os.close(leader)
     process.stderr.close()
     if process.returncode != 0:
-        raise SystemExit(
-            f"failed ({process.returncode}): {' '.join(command)}\n{errors.decode(errors='replace')}"
-        )
-    return elapsed, usage.ru_utime + usage.ru_stime
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{errors}")
+    return elapsed, usage.ru_utime + usage.ru_stime, errors
 
 
 # One process's terminal-only steps, timed as _cli_output._emit takes them; a JSON line on stderr.
@@ -164,25 +165,7 @@ def steps(runs: int, env: dict[str, str]) -> str:
 
 
 def run_steps(code: str, env: dict[str, str]) -> dict[str, list[float]]:
-    leader, follower = os.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
-    process = subprocess.Popen(
-        [sys.executable, "-c", code], env=env, stdout=follower, stderr=subprocess.PIPE
-    )
-    os.close(follower)
-    while True:
-        try:
-            if not os.read(leader, 65536):
-                break
-        except OSError:  # EIO: the child closed its end of the terminal
-            break
-    assert process.stderr is not None
-    errors = process.stderr.read().decode(errors="replace")
-    process.wait()
-    os.close(leader)
-    process.stderr.close()
-    if process.returncode != 0:
-        raise SystemExit(f"the steps failed ({process.returncode}):\n{errors}")
+    _, _, errors = run_once([sys.executable, "-c", code], env, terminal=True)
     report: dict[str, list[float]] = json.loads(errors.strip().splitlines()[-1])
     return report
 
@@ -224,7 +207,7 @@ def measure(runs: int, gc: bool, env: dict[str, str]) -> str:
             run_once(command, env, terminal)
     for _ in range(runs):
         for name, (command, terminal) in commands.items():
-            elapsed, used = run_once(command, env, terminal)
+            elapsed, used, _ = run_once(command, env, terminal)
             wall[name].append(elapsed)
             cpu[name].append(used)
     median = {name: statistics.median(values) for name, values in wall.items()}
